@@ -1,0 +1,218 @@
+using System.Numerics.Tensors;
+using Keras.Preprocessing.Memory.PixelMath;
+using Keras.Preprocessing.Memory.Sources;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Execution;
+
+/// <summary>
+/// The fused, parallel CPU executor. Pass 1 warps (and flips) each image straight into its batch slot, row block
+/// by row block on all cores, and when nothing needs whole-image statistics it also applies rescale and
+/// featurewise standardization to each row while it is hot in cache. Only images that need their own min/max
+/// (channel shift, brightness), mean/std (samplewise) or a user callback get a second, in-cache pass.
+/// </summary>
+internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
+{
+    // Row blocks of about this many pixels keep both cores busy on small batches of large images.
+    private const int PixelsPerBlock = 16 * 1024;
+
+    private readonly ParallelOptions _parallel;
+
+    public CpuAugmentationEngine(int maxDegreeOfParallelism = -1)
+    {
+        _parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
+        };
+    }
+
+    public string Name => "cpu";
+
+    public int MaxDegreeOfParallelism => _parallel.MaxDegreeOfParallelism;
+
+    public void Execute(AugmentationRequest request, float[] output)
+    {
+        var g = request.Source.Geometry;
+        if (output.Length < (long)request.Plans.Length * g.Size)
+        {
+            throw new ArgumentException("The output buffer is smaller than the batch.", nameof(output));
+        }
+
+        fixed (float* outPtr = output)
+        {
+            switch (request.Source.Kind)
+            {
+                case ElementKind.UInt8: Run<byte>(request, outPtr); break;
+                case ElementKind.UInt16: Run<ushort>(request, outPtr); break;
+                case ElementKind.Int16: Run<short>(request, outPtr); break;
+                case ElementKind.Int32: Run<int>(request, outPtr); break;
+                case ElementKind.Float32: Run<float>(request, outPtr); break;
+                default: Run<double>(request, outPtr); break;
+            }
+        }
+
+        if (request.Standardization.PrincipalComponents is { } components)
+        {
+            ZcaProjection.Apply(output, request.Plans.Length, g.Size, components, _parallel);
+        }
+    }
+
+    private void Run<T>(AugmentationRequest request, float* output)
+        where T : unmanaged
+    {
+        var g = request.Source.Geometry;
+        var plans = request.Plans;
+        var standardization = request.Standardization;
+        int n = plans.Length;
+        int size = g.Size;
+        int blocks = Math.Clamp((g.Rows * g.Cols) / PixelsPerBlock, 1, g.Rows);
+        int rowsPerBlock = (g.Rows + blocks - 1) / blocks;
+
+        bool batchFusable = !standardization.NeedsWholeImage && !standardization.HasElementwiseFeatures(g.Channels);
+        var fusedAffine = batchFusable ? ChannelAffine.For(standardization, g, 0, 1) : null;
+
+        var mins = new float[n * blocks];
+        var maxs = new float[n * blocks];
+        T* source = (T*)request.Source.Address;
+        var mode = request.FillMode;
+        float cval = request.Cval;
+        int order = request.InterpolationOrder;
+
+        Parallel.For(0, n * blocks, _parallel, item =>
+        {
+            int s = item / blocks, block = item % blocks;
+            int r0 = block * rowsPerBlock, r1 = Math.Min(g.Rows, r0 + rowsPerBlock);
+            ref readonly var plan = ref plans[s];
+            T* src = source + ((long)plan.SourceIndex * size);
+            float* dst = output + ((long)s * size);
+            WarpKernels.WarpRows(src, dst, g, plan.Grid, mode, cval, order, r0, r1);
+            if (plan.NeedsExtremes)
+            {
+                RowExtremes(dst, g, r0, r1, out mins[item], out maxs[item]);
+            }
+            else
+            {
+                fusedAffine?.ApplyRows(dst, g, r0, r1);
+            }
+        });
+
+        Parallel.For(0, n, _parallel, s =>
+        {
+            ref readonly var plan = ref plans[s];
+            if (fusedAffine is not null && !plan.NeedsExtremes)
+            {
+                return;
+            }
+
+            float min = float.PositiveInfinity, max = float.NegativeInfinity;
+            if (plan.NeedsExtremes)
+            {
+                min = new ReadOnlySpan<float>(mins, s * blocks, blocks).ToArray().Min();
+                max = new ReadOnlySpan<float>(maxs, s * blocks, blocks).ToArray().Max();
+            }
+
+            FinishImage(output + ((long)s * size), g, plan, min, max, standardization);
+        });
+    }
+
+    /// <summary>The value shifts and standardization that need the whole warped image.</summary>
+    internal static void FinishImage(float* image, in ImageGeometry g, in SamplePlan plan, float min, float max, Standardization st)
+    {
+        var values = new Span<float>(image, g.Size);
+        if (plan.HasChannelShift != 0)
+        {
+            // Keras clips to the warped image's own extremes; the clip is monotone, so the new extremes follow.
+            float shift = plan.ChannelShift;
+            TensorPrimitives.Add(values, shift, values);
+            TensorPrimitives.Max(values, min, values);
+            TensorPrimitives.Min(values, max, values);
+            (min, max) = (Math.Min(Math.Max(min + shift, min), max), Math.Min(Math.Max(max + shift, min), max));
+        }
+
+        if (plan.HasBrightness != 0)
+        {
+            ApplyBrightness(values, g, min, max, plan.Brightness);
+        }
+
+        if (st.PreprocessingFunction is { } preprocess)
+        {
+            RunPreprocessingFunction(preprocess, values, g);
+        }
+
+        double sampleMean = 0, sampleDivisor = 1;
+        if (st.SamplewiseCenter || st.SamplewiseStdNormalization)
+        {
+            double rescale = st.Rescale ?? 1.0;
+            double mean = 0;
+            foreach (float v in values)
+            {
+                mean += v;
+            }
+
+            mean /= values.Length;
+            if (st.SamplewiseCenter)
+            {
+                sampleMean = mean * rescale;
+            }
+
+            if (st.SamplewiseStdNormalization)
+            {
+                double squares = 0;
+                foreach (float v in values)
+                {
+                    double d = v - mean;
+                    squares += d * d;
+                }
+
+                sampleDivisor = (Math.Abs(rescale) * Math.Sqrt(squares / values.Length)) + Standardization.Epsilon;
+            }
+        }
+
+        ChannelAffine.For(st, g, sampleMean, sampleDivisor).ApplyRows(image, g, 0, g.Rows);
+        st.ApplyElementwiseFeatures(values, g.Channels, g.ChannelStride);
+    }
+
+    private static void ApplyBrightness(Span<float> values, in ImageGeometry g, float min, float max, float factor)
+    {
+        // Only an RGBA image has an alpha band for PIL to leave alone.
+        int alphaChannel = g.Channels == 4 ? 3 : -1;
+        for (int i = 0; i < values.Length; i++)
+        {
+            int ch = g.ChannelStride == 1 ? i % g.Channels : i / g.ChannelStride;
+            values[i] = PilBrightness.Apply(values[i], min, max, factor, ch == alphaChannel);
+        }
+    }
+
+    private static void RunPreprocessingFunction(Func<NDArray, NDArray> preprocess, Span<float> values, in ImageGeometry g)
+    {
+        var shape = g.Shape;
+        using var input = new NDArray(values.ToArray(), new Shape(shape));
+        var result = preprocess(input) ?? throw new InvalidOperationException("`preprocessing_function` returned null.");
+        if (!result.shape.AsSpan().SequenceEqual(Array.ConvertAll(shape, d => (long)d)))
+        {
+            throw new InvalidOperationException(
+                $"`preprocessing_function` should return an image of the same shape {Shapes.Format(shape)}; it returned {Shapes.Format(result.shape)}.");
+        }
+
+        using var asFloat = result.typecode == NPTypeCode.Single ? null : result.astype(NPTypeCode.Single);
+        var data = (asFloat ?? result).ToArray<float>();
+        data.AsSpan().CopyTo(values);
+    }
+
+    private static void RowExtremes(float* image, in ImageGeometry g, int r0, int r1, out float min, out float max)
+    {
+        min = float.PositiveInfinity;
+        max = float.NegativeInfinity;
+        int planes = g.IsChannelsFirst != 0 ? g.Channels : 1;
+        for (int p = 0; p < planes; p++)
+        {
+            var span = new ReadOnlySpan<float>(image + (p * (g.IsChannelsFirst != 0 ? g.ChannelStride : 0)) + (r0 * g.RowStride), (r1 - r0) * g.RowStride);
+            min = Math.Min(min, TensorPrimitives.Min(span));
+            max = Math.Max(max, TensorPrimitives.Max(span));
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,50 @@
+using Keras.Preprocessing.Memory.PixelMath;
+using Keras.Preprocessing.Memory.Sampling;
+
+namespace Keras.Preprocessing.Memory.Execution;
+
+/// <summary>
+/// Everything one sample's augmentation needs, resolved from its <see cref="TransformParameters"/>:
+/// where to sample (warp and flips folded into a grid) and the per-image value shifts. Blittable, so the
+/// GPU executor uploads an array of these as it is.
+/// </summary>
+public readonly struct SamplePlan
+{
+    /// <summary>Index of the source image in the dataset.</summary>
+    public readonly int SourceIndex;
+
+    /// <summary>The output-to-input sampling map.</summary>
+    public readonly SamplingGrid Grid;
+
+    /// <summary>1 when a channel shift is applied.</summary>
+    public readonly int HasChannelShift;
+
+    /// <summary>The channel shift intensity.</summary>
+    public readonly float ChannelShift;
+
+    /// <summary>1 when a brightness factor is applied.</summary>
+    public readonly int HasBrightness;
+
+    /// <summary>The brightness factor.</summary>
+    public readonly float Brightness;
+
+    internal SamplePlan(int sourceIndex, SamplingGrid grid, double? channelShift, double? brightness)
+    {
+        SourceIndex = sourceIndex;
+        Grid = grid;
+        HasChannelShift = channelShift.HasValue ? 1 : 0;
+        ChannelShift = (float)(channelShift ?? 0);
+        HasBrightness = brightness.HasValue ? 1 : 0;
+        Brightness = (float)(brightness ?? 0);
+    }
+
+    /// <summary>True when the image's min and max after the warp are needed (channel shift or brightness).</summary>
+    public bool NeedsExtremes => HasChannelShift != 0 || HasBrightness != 0;
+
+    /// <summary>Resolves a transform for an image of the given size.</summary>
+    internal static SamplePlan Create(int sourceIndex, in TransformParameters p, int rows, int cols) => new(
+        sourceIndex,
+        SamplingGrid.Create(KerasAffine.Build(p, rows, cols), p.FlipHorizontal, p.FlipVertical, rows, cols),
+        p.ChannelShiftIntensity,
+        p.Brightness);
+}

@@ -1,0 +1,209 @@
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Sampling;
+using Keras.Preprocessing.Memory.Sources;
+using MathNet.Numerics.LinearAlgebra;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory;
+
+public sealed partial class ImageDataGenerator
+{
+    /// <summary>
+    /// Fits the data-dependent statistics to sample data (Keras <c>fit</c>): the per-channel <see cref="mean"/>
+    /// and <see cref="std"/> over (batch, rows, cols), std taken after centring, and the ZCA
+    /// <see cref="principal_components"/> U · diag(1/sqrt(s + zca_epsilon)) · Uᵀ of the centred data's covariance.
+    /// </summary>
+    /// <param name="x">Sample data, rank 4.</param>
+    /// <param name="augment">Whether to fit on randomly augmented samples.</param>
+    /// <param name="rounds">With <paramref name="augment"/>, how many augmented passes over the data to fit on.</param>
+    /// <param name="seed">Random seed for the augmentation.</param>
+    public void fit(NDArray x, bool augment = false, int rounds = 1, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.ndim != 4)
+        {
+            throw new ArgumentException(
+                "Input to `.fit()` should have rank 4. Got array with shape: " + Shapes.Format(x.shape), nameof(x));
+        }
+
+        if (rounds < 1)
+        {
+            throw new ArgumentException($"`rounds` should be at least 1. Received: {rounds}", nameof(rounds));
+        }
+
+        var source = ImageArray.Wrap(x, Settings.DataFormat);
+        var g = source.Geometry;
+        if (g.Channels is not (1 or 3 or 4))
+        {
+            KerasWarnings.Warn(
+                $"Expected input to be images (as Numpy array) following the data format convention \"{data_format}\" " +
+                $"(channels on axis {channel_axis}), i.e. expected either 1, 3 or 4 channels on axis {channel_axis}. " +
+                $"However, it was passed an array with shape {Shapes.Format(x.shape)} ({g.Channels} channels).");
+        }
+
+        int count = augment ? source.Count * rounds : source.Count;
+        if (zca_whitening)
+        {
+            ZcaFit.CheckFits(g.Size, count);
+        }
+
+        // A float32 copy of the data (augmented if asked), as Keras works on one.
+        var plans = new SamplePlan[count];
+        long fitSeed = seed ?? Random.Shared.NextInt64();
+        for (int i = 0; i < count; i++)
+        {
+            int j = i % source.Count;
+            var parameters = TransformParameters.Identity;
+            if (augment)
+            {
+                var rng = SampleRandom.For(fitSeed, RandomStream.Fit, i / source.Count, j);
+                parameters = RandomTransformSampler.Sample(Settings, g.Rows, g.Cols, ref rng);
+            }
+
+            plans[i] = SamplePlan.Create(j, parameters, g.Rows, g.Cols);
+        }
+
+        var data = new float[(long)count * g.Size];
+        using (var engine = new CpuAugmentationEngine())
+        {
+            engine.Execute(
+                new AugmentationRequest
+                {
+                    Source = source,
+                    Plans = plans,
+                    FillMode = Settings.FillMode,
+                    Cval = (float)Settings.Cval,
+                    InterpolationOrder = Settings.InterpolationOrder,
+                    Standardization = Standardization.None,
+                },
+                data);
+        }
+
+        long[] statShape = Settings.DataFormat == Parameters.DataFormat.ChannelsFirst ? [g.Channels, 1, 1] : [1, 1, g.Channels];
+        if (featurewise_center)
+        {
+            var channelMean = ChannelStatistics.Mean(data, count, g);
+            ChannelStatistics.Subtract(data, count, g, channelMean);
+            mean = new NDArray(channelMean, new Shape(statShape));
+        }
+
+        if (featurewise_std_normalization)
+        {
+            var channelStd = ChannelStatistics.Std(data, count, g);
+            ChannelStatistics.Divide(data, count, g, channelStd);
+            std = new NDArray(channelStd, new Shape(statShape));
+        }
+
+        if (zca_whitening)
+        {
+            principal_components = new NDArray(ZcaFit.PrincipalComponents(data, count, g.Size, zca_epsilon), new Shape(g.Size, g.Size));
+        }
+    }
+}
+
+/// <summary>Per-channel statistics over (batch, rows, cols) of a float32 image batch, accumulated in double.</summary>
+internal static class ChannelStatistics
+{
+    public static float[] Mean(float[] data, int count, ImageGeometry g)
+    {
+        var sums = new double[g.Channels];
+        ForEach(data, count, g, (ch, v) => sums[ch] += v);
+        long perChannel = (long)count * g.Rows * g.Cols;
+        return Array.ConvertAll(sums, s => (float)(s / perChannel));
+    }
+
+    /// <summary>Population std (numpy's ddof = 0) of data already centred per channel.</summary>
+    public static float[] Std(float[] data, int count, ImageGeometry g)
+    {
+        var sums = new double[g.Channels];
+        var squares = new double[g.Channels];
+        ForEach(data, count, g, (ch, v) =>
+        {
+            sums[ch] += v;
+            squares[ch] += (double)v * v;
+        });
+        long perChannel = (long)count * g.Rows * g.Cols;
+        var std = new float[g.Channels];
+        for (int ch = 0; ch < g.Channels; ch++)
+        {
+            double m = sums[ch] / perChannel;
+            std[ch] = (float)Math.Sqrt(Math.Max(0, (squares[ch] / perChannel) - (m * m)));
+        }
+
+        return std;
+    }
+
+    public static void Subtract(float[] data, int count, ImageGeometry g, float[] mean) =>
+        Update(data, count, g, (ch, v) => v - mean[ch]);
+
+    public static void Divide(float[] data, int count, ImageGeometry g, float[] std) =>
+        Update(data, count, g, (ch, v) => v / (std[ch] + Standardization.Epsilon));
+
+    private static void ForEach(float[] data, int count, ImageGeometry g, Action<int, float> visit)
+    {
+        for (long i = 0, total = (long)count * g.Size; i < total; i++)
+        {
+            visit(ChannelOf(i, g), data[i]);
+        }
+    }
+
+    private static void Update(float[] data, int count, ImageGeometry g, Func<int, float, float> update)
+    {
+        for (long i = 0, total = (long)count * g.Size; i < total; i++)
+        {
+            data[i] = update(ChannelOf(i, g), data[i]);
+        }
+    }
+
+    private static int ChannelOf(long i, ImageGeometry g) => g.IsChannelsFirst != 0
+        ? (int)(i % g.Size / g.ChannelStride)
+        : (int)(i % g.Channels);
+}
+
+/// <summary>ZCA whitening matrix from centred data, through MathNet's symmetric eigendecomposition.</summary>
+internal static class ZcaFit
+{
+    /// <summary>Refuses feature counts whose D × D matrices cannot fit in memory, before any work is done.</summary>
+    public static void CheckFits(int features, int samples)
+    {
+        // sigma, eigenvectors, their product and the float copy: about four D × D double matrices.
+        double bytes = 4.0 * features * features * sizeof(double);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (features > 46_340 || bytes > available / 2)
+        {
+            throw new ArgumentException(
+                $"`zca_whitening` needs {features} x {features} matrices (about {bytes / (1 << 20):N0} MB) for images of " +
+                $"{features} values, more than the {available / 2 / (1 << 20):N0} MB this process can spare. Use smaller images " +
+                "(ZCA is usually fit on downscaled data) or turn ZCA off.",
+                "zca_whitening");
+        }
+
+        if (samples < 1)
+        {
+            throw new ArgumentException("`fit` needs at least one sample for ZCA whitening.", "x");
+        }
+    }
+
+    public static float[] PrincipalComponents(float[] data, int count, int features, double epsilon)
+    {
+        var flat = Matrix<double>.Build.Dense(count, features, (i, j) => data[((long)i * features) + j]);
+        var sigma = flat.TransposeThisAndMultiply(flat) / count;
+        var evd = sigma.Evd(Symmetricity.Symmetric);
+        var u = evd.EigenVectors;
+
+        // Singular values of a symmetric PSD matrix are its eigenvalues' magnitudes.
+        var scale = evd.EigenValues.Map(e => 1.0 / Math.Sqrt(Math.Abs(e.Real) + epsilon));
+        var scaled = u.Multiply(Matrix<double>.Build.DiagonalOfDiagonalVector(scale));
+        var components = scaled.TransposeAndMultiply(u);
+        var result = new float[(long)features * features];
+        for (int i = 0; i < features; i++)
+        {
+            for (int j = 0; j < features; j++)
+            {
+                result[((long)i * features) + j] = (float)components[i, j];
+            }
+        }
+
+        return result;
+    }
+}

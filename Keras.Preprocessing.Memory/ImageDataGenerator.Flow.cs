@@ -1,0 +1,72 @@
+using Keras.Preprocessing.Memory.Iterators;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory;
+
+public sealed partial class ImageDataGenerator
+{
+    /// <summary>
+    /// Takes data and label arrays and generates batches of augmented data (Keras <c>flow</c>).
+    /// </summary>
+    /// <param name="x">Images, rank 4, in this generator's data format (uint8, float32, ... read in place).</param>
+    /// <param name="y">Labels, any array with the same first dimension, or null (batches are then x alone).</param>
+    /// <param name="batch_size">Samples per batch (default 32).</param>
+    /// <param name="shuffle">Whether to shuffle the data each epoch (default true).</param>
+    /// <param name="sample_weight">Sample weights, or null.</param>
+    /// <param name="seed">Random seed for shuffling and augmentation; the same seed gives the same batches.</param>
+    /// <param name="save_to_dir">A directory to save the augmented images to, for inspection, or null.</param>
+    /// <param name="save_prefix">File name prefix for saved images.</param>
+    /// <param name="save_format">"png" (default) or "jpeg".</param>
+    /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes (newer Keras).</param>
+    /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
+    /// <param name="workers">Threads augmenting each batch (default: all cores). Results do not depend on it.</param>
+    /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0). Results do not depend on it.</param>
+    public NumpyArrayIterator flow(
+        NDArray x,
+        NDArray? y = null,
+        int batch_size = 32,
+        bool shuffle = true,
+        NDArray? sample_weight = null,
+        int? seed = null,
+        string? save_to_dir = null,
+        string save_prefix = "",
+        string save_format = "png",
+        bool ignore_class_split = false,
+        string? subset = null,
+        int workers = -1,
+        int prefetch = 0) =>
+        flow([x], y, batch_size, shuffle, sample_weight, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, workers, prefetch);
+
+    /// <summary>
+    /// Keras's multi-input form of <c>flow</c>: <paramref name="x"/>[0] holds the images, which are augmented; the
+    /// further arrays are gathered per batch as they are and returned after the images in <see cref="Iterators.Batch.inputs"/>.
+    /// </summary>
+    /// <param name="x">The images, then further inputs with the same first dimension.</param>
+    /// <param name="y">Labels, or null.</param>
+    /// <param name="batch_size">Samples per batch (default 32).</param>
+    /// <param name="shuffle">Whether to shuffle the data each epoch (default true).</param>
+    /// <param name="sample_weight">Sample weights, or null.</param>
+    /// <param name="seed">Random seed for shuffling and augmentation.</param>
+    /// <param name="save_to_dir">A directory to save the augmented images to, or null.</param>
+    /// <param name="save_prefix">File name prefix for saved images.</param>
+    /// <param name="save_format">"png" (default) or "jpeg".</param>
+    /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes.</param>
+    /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
+    /// <param name="workers">Threads augmenting each batch (default: all cores).</param>
+    /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
+    public NumpyArrayIterator flow(
+        IReadOnlyList<NDArray> x,
+        NDArray? y = null,
+        int batch_size = 32,
+        bool shuffle = true,
+        NDArray? sample_weight = null,
+        int? seed = null,
+        string? save_to_dir = null,
+        string save_prefix = "",
+        string save_format = "png",
+        bool ignore_class_split = false,
+        string? subset = null,
+        int workers = -1,
+        int prefetch = 0) =>
+        new(this, x, y, sample_weight, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, workers, prefetch);
+}

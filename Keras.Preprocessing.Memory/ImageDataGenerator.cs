@@ -1,0 +1,453 @@
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
+using Keras.Preprocessing.Memory.Sampling;
+using Keras.Preprocessing.Memory.Sources;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory;
+
+/// <summary>
+/// Keras's <c>ImageDataGenerator</c>: generates batches of tensor image data with real-time data augmentation,
+/// from images held in memory. Same parameter names, meanings and defaults as
+/// <c>keras.preprocessing.image.ImageDataGenerator</c>; the augmentation runs in one fused, parallel pass.
+/// </summary>
+public sealed partial class ImageDataGenerator
+{
+    private readonly object _statsGate = new();
+    // Shared with the caller (fit's results, or what the user assigned), so never disposed here.
+    [NDBorrowed]
+    private NDArray? _mean;
+    [NDBorrowed]
+    private NDArray? _std;
+    [NDBorrowed]
+    private NDArray? _principalComponents;
+    private float[]? _meanValues;
+    private float[]? _stdValues;
+    private float[]? _componentValues;
+    private int _warnedMissingStats;
+
+    /// <summary>Creates a generator (Keras <c>ImageDataGenerator(...)</c>); every argument keeps its Keras name and default.</summary>
+    /// <param name="featurewise_center">Set the input mean to 0 over the dataset, per channel (needs <see cref="fit"/>).</param>
+    /// <param name="samplewise_center">Set each sample's mean to 0.</param>
+    /// <param name="featurewise_std_normalization">Divide inputs by the dataset's std, per channel (needs <see cref="fit"/>).</param>
+    /// <param name="samplewise_std_normalization">Divide each input by its std.</param>
+    /// <param name="zca_whitening">Apply ZCA whitening (needs <see cref="fit"/>).</param>
+    /// <param name="zca_epsilon">Epsilon for ZCA whitening (default 1e-6).</param>
+    /// <param name="rotation_range">Degree range for random rotations.</param>
+    /// <param name="width_shift_range">Horizontal shift: a float (fraction of width if &lt; 1, else pixels), an int or an int array of pixel choices.</param>
+    /// <param name="height_shift_range">Vertical shift, in the same forms as <paramref name="width_shift_range"/>.</param>
+    /// <param name="brightness_range">Range [lower, upper] the brightness factor is drawn from, or null.</param>
+    /// <param name="shear_range">Shear angle range, in degrees, counter-clockwise.</param>
+    /// <param name="zoom_range">A float z for [1 - z, 1 + z], or a pair [lower, upper].</param>
+    /// <param name="channel_shift_range">Range for random channel shifts.</param>
+    /// <param name="fill_mode">"constant", "nearest", "reflect" or "wrap": how points outside the input are filled.</param>
+    /// <param name="cval">The value for points outside the input when <paramref name="fill_mode"/> is "constant".</param>
+    /// <param name="horizontal_flip">Randomly flip inputs horizontally.</param>
+    /// <param name="vertical_flip">Randomly flip inputs vertically.</param>
+    /// <param name="rescale">Multiply the data by this value after the other transformations (null: none).</param>
+    /// <param name="preprocessing_function">A function run on each image after augmentation, taking and returning a rank-3 NDArray of the same shape.</param>
+    /// <param name="data_format">"channels_last" (default) or "channels_first".</param>
+    /// <param name="validation_split">Fraction of images reserved for validation (strictly between 0 and 1).</param>
+    /// <param name="interpolation_order">0 (nearest) or 1 (bilinear, default), as scipy's spline order.</param>
+    /// <param name="dtype">Dtype of the generated arrays: "float32" (default) or "float64".</param>
+    public ImageDataGenerator(
+        bool featurewise_center = false,
+        bool samplewise_center = false,
+        bool featurewise_std_normalization = false,
+        bool samplewise_std_normalization = false,
+        bool zca_whitening = false,
+        double zca_epsilon = 1e-6,
+        double rotation_range = 0,
+        ShiftRange width_shift_range = default,
+        ShiftRange height_shift_range = default,
+        BrightnessRange? brightness_range = null,
+        double shear_range = 0,
+        ZoomRange zoom_range = default,
+        double channel_shift_range = 0,
+        string fill_mode = "nearest",
+        double cval = 0,
+        bool horizontal_flip = false,
+        bool vertical_flip = false,
+        double? rescale = null,
+        Func<NDArray, NDArray>? preprocessing_function = null,
+        string data_format = "channels_last",
+        double validation_split = 0.0,
+        int interpolation_order = 1,
+        string dtype = "float32")
+    {
+        var format = DataFormats.Parse(data_format);
+        var mode = FillModes.Parse(fill_mode);
+        if (validation_split != 0 && !(validation_split > 0 && validation_split < 1))
+        {
+            throw new ArgumentException(
+                $"`validation_split` must be strictly between 0 and 1.  Received: {validation_split}", nameof(validation_split));
+        }
+
+        if (!(zca_epsilon >= 0) || !double.IsFinite(zca_epsilon))
+        {
+            throw new ArgumentException($"`zca_epsilon` should be a non-negative float. Received: {zca_epsilon}", nameof(zca_epsilon));
+        }
+
+        if (rescale is { } r && !double.IsFinite(r))
+        {
+            throw new ArgumentException($"`rescale` should be a finite number or null. Received: {r}", nameof(rescale));
+        }
+
+        Settings = new AugmentationSettings(
+            rotation_range, width_shift_range, height_shift_range, brightness_range, shear_range, zoom_range,
+            channel_shift_range, mode, cval, horizontal_flip, vertical_flip, format, interpolation_order);
+        Settings.Validate();
+        OutputType = OutputDTypes.Parse(dtype);
+
+        this.featurewise_center = featurewise_center;
+        this.samplewise_center = samplewise_center;
+        this.featurewise_std_normalization = featurewise_std_normalization;
+        this.samplewise_std_normalization = samplewise_std_normalization;
+        this.zca_whitening = zca_whitening;
+        this.zca_epsilon = zca_epsilon;
+        this.rescale = rescale is 0 ? null : rescale; // Keras tests `if self.rescale:`, so 0 means none
+        this.preprocessing_function = preprocessing_function;
+        this.validation_split = validation_split;
+
+        // Keras's implications between the normalization flags, with its warnings.
+        if (zca_whitening)
+        {
+            if (!featurewise_center)
+            {
+                this.featurewise_center = true;
+                KerasWarnings.Warn("This ImageDataGenerator specifies `zca_whitening`, which overrides setting of `featurewise_center`.");
+            }
+
+            if (featurewise_std_normalization)
+            {
+                this.featurewise_std_normalization = false;
+                KerasWarnings.Warn("This ImageDataGenerator specifies `zca_whitening` which overrides setting of`featurewise_std_normalization`.");
+            }
+        }
+
+        if (featurewise_std_normalization && !featurewise_center)
+        {
+            this.featurewise_center = true;
+            KerasWarnings.Warn("This ImageDataGenerator specifies `featurewise_std_normalization`, which overrides setting of `featurewise_center`.");
+        }
+
+        if (samplewise_std_normalization && !samplewise_center)
+        {
+            this.samplewise_center = true;
+            KerasWarnings.Warn("This ImageDataGenerator specifies `samplewise_std_normalization`, which overrides setting of `samplewise_center`.");
+        }
+    }
+
+    /// <summary>Keras <c>featurewise_center</c> (after the constructor's implications).</summary>
+    public bool featurewise_center { get; }
+
+    /// <summary>Keras <c>samplewise_center</c>.</summary>
+    public bool samplewise_center { get; }
+
+    /// <summary>Keras <c>featurewise_std_normalization</c>.</summary>
+    public bool featurewise_std_normalization { get; }
+
+    /// <summary>Keras <c>samplewise_std_normalization</c>.</summary>
+    public bool samplewise_std_normalization { get; }
+
+    /// <summary>Keras <c>zca_whitening</c>.</summary>
+    public bool zca_whitening { get; }
+
+    /// <summary>Keras <c>zca_epsilon</c>.</summary>
+    public double zca_epsilon { get; }
+
+    /// <summary>Keras <c>rotation_range</c>, in degrees.</summary>
+    public double rotation_range => Settings.RotationRange;
+
+    /// <summary>Keras <c>width_shift_range</c>.</summary>
+    public ShiftRange width_shift_range => Settings.WidthShiftRange;
+
+    /// <summary>Keras <c>height_shift_range</c>.</summary>
+    public ShiftRange height_shift_range => Settings.HeightShiftRange;
+
+    /// <summary>Keras <c>brightness_range</c>.</summary>
+    public BrightnessRange? brightness_range => Settings.BrightnessRange;
+
+    /// <summary>Keras <c>shear_range</c>, in degrees.</summary>
+    public double shear_range => Settings.ShearRange;
+
+    /// <summary>Keras <c>zoom_range</c>, always as [lower, upper].</summary>
+    public double[] zoom_range => [Settings.ZoomRange.Lower, Settings.ZoomRange.Upper];
+
+    /// <summary>Keras <c>channel_shift_range</c>.</summary>
+    public double channel_shift_range => Settings.ChannelShiftRange;
+
+    /// <summary>Keras <c>fill_mode</c>.</summary>
+    public string fill_mode => Settings.FillMode.ToKerasName();
+
+    /// <summary>Keras <c>cval</c>.</summary>
+    public double cval => Settings.Cval;
+
+    /// <summary>Keras <c>horizontal_flip</c>.</summary>
+    public bool horizontal_flip => Settings.HorizontalFlip;
+
+    /// <summary>Keras <c>vertical_flip</c>.</summary>
+    public bool vertical_flip => Settings.VerticalFlip;
+
+    /// <summary>Keras <c>rescale</c>.</summary>
+    public double? rescale { get; }
+
+    /// <summary>Keras <c>preprocessing_function</c>.</summary>
+    public Func<NDArray, NDArray>? preprocessing_function { get; }
+
+    /// <summary>Keras <c>data_format</c>.</summary>
+    public string data_format => Settings.DataFormat.ToKerasName();
+
+    /// <summary>Keras <c>interpolation_order</c>.</summary>
+    public int interpolation_order => Settings.InterpolationOrder;
+
+    /// <summary>Keras <c>dtype</c>.</summary>
+    public string dtype => OutputType.ToKerasName();
+
+    /// <summary>Keras <c>_validation_split</c>.</summary>
+    public double validation_split { get; }
+
+    /// <summary>Keras <c>channel_axis</c> (of a batch: 3 for channels_last, 1 for channels_first).</summary>
+    public int channel_axis => Settings.ImageChannelAxis + 1;
+
+    /// <summary>Keras <c>row_axis</c> (of a batch).</summary>
+    public int row_axis => Settings.ImageRowAxis + 1;
+
+    /// <summary>Keras <c>col_axis</c> (of a batch).</summary>
+    public int col_axis => Settings.ImageColAxis + 1;
+
+    /// <summary>
+    /// The featurewise mean (Keras <c>mean</c>), set by <see cref="fit"/> with shape (1, 1, C) or (C, 1, 1); it may
+    /// also be assigned, per channel or as a whole image, as Keras users do.
+    /// </summary>
+    public NDArray? mean
+    {
+        get => _mean;
+        set => SetStatistic(value, nameof(mean), out _mean, out _meanValues);
+    }
+
+    /// <summary>The featurewise std (Keras <c>std</c>), shaped like <see cref="mean"/>.</summary>
+    public NDArray? std
+    {
+        get => _std;
+        set => SetStatistic(value, nameof(std), out _std, out _stdValues);
+    }
+
+    /// <summary>The ZCA matrix (Keras <c>principal_components</c>), (D, D) with D = rows · cols · channels.</summary>
+    public NDArray? principal_components
+    {
+        get => _principalComponents;
+        set
+        {
+            lock (_statsGate)
+            {
+                if (value is not null && (value.ndim != 2 || value.shape[0] != value.shape[1]))
+                {
+                    throw new ArgumentException(
+                        $"`principal_components` should be a square matrix (D, D). Received shape {Shapes.Format(value.shape)}",
+                        nameof(principal_components));
+                }
+
+                _principalComponents = value;
+                _componentValues = value is null ? null : ToFloats(value);
+            }
+        }
+    }
+
+    internal AugmentationSettings Settings { get; }
+
+    internal OutputDType OutputType { get; }
+
+    /// <summary>
+    /// Draws random transformation parameters for one image (Keras <c>get_random_transform</c>), as a dictionary
+    /// with Keras's keys. <paramref name="seed"/> makes the draw reproducible (our generator, not numpy's).
+    /// </summary>
+    /// <param name="img_shape">The image's shape (rank 3, in this generator's data format).</param>
+    /// <param name="seed">Random seed, or null for a fresh draw.</param>
+    public Dictionary<string, object?> get_random_transform(int[] img_shape, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(img_shape);
+        if (img_shape.Length != 3)
+        {
+            throw new ArgumentException(
+                $"`img_shape` should be the shape of one image (rank 3). Received {Shapes.Format(img_shape)}", nameof(img_shape));
+        }
+
+        var rng = SampleRandom.For(seed ?? Random.Shared.NextInt64(), RandomStream.Transform, 0, 0);
+        return RandomTransformSampler.Sample(
+            Settings, img_shape[Settings.ImageRowAxis], img_shape[Settings.ImageColAxis], ref rng).ToDictionary();
+    }
+
+    /// <summary>
+    /// Applies a transformation to one image (Keras <c>apply_transform</c>): the affine warp, channel shift, flips
+    /// and brightness, as given by a Keras-style dictionary (missing keys leave that step out).
+    /// </summary>
+    /// <param name="x">One image, rank 3, in this generator's data format.</param>
+    /// <param name="transform_parameters">Keras keys: theta, tx, ty, shear, zx, zy, flip_horizontal, flip_vertical, channel_shift_intensity, brightness.</param>
+    /// <returns>The transformed image, float32 (Keras keeps the input's dtype; batches are float32 either way).</returns>
+    public NDArray apply_transform(NDArray x, IDictionary<string, object?> transform_parameters) =>
+        ApplyTransform(x, TransformParameters.FromDictionary(transform_parameters));
+
+    /// <summary>Applies a random transformation to one image (Keras <c>random_transform</c>).</summary>
+    /// <param name="x">One image, rank 3.</param>
+    /// <param name="seed">Random seed, or null.</param>
+    public NDArray random_transform(NDArray x, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var parameters = get_random_transform(Shapes.ToInt32(x.shape, nameof(x)), seed);
+        return apply_transform(x, parameters);
+    }
+
+    /// <summary>
+    /// Applies the normalization configuration to one image or a batch (Keras <c>standardize</c>), in Keras's
+    /// order. Returns a new float32 array (Keras may modify float inputs in place). For a batch, samplewise
+    /// statistics are taken per image, as <c>flow</c> applies them.
+    /// </summary>
+    /// <param name="x">An image (rank 3) or a batch of images (rank 4).</param>
+    public NDArray standardize(NDArray x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        bool single = x.ndim == 3;
+        if (!single && x.ndim != 4)
+        {
+            throw new ArgumentException(
+                $"`x` should be one image (rank 3) or a batch (rank 4). Received shape {Shapes.Format(x.shape)}", nameof(x));
+        }
+
+        using var batch = single ? x.reshape(Prepend(1, x.shape)) : null;
+        var source = ImageArray.Wrap(batch ?? x, Settings.DataFormat);
+        var plans = new SamplePlan[source.Count];
+        for (int i = 0; i < plans.Length; i++)
+        {
+            plans[i] = SamplePlan.Create(i, TransformParameters.Identity, source.Geometry.Rows, source.Geometry.Cols);
+        }
+
+        return Run(source, plans, CurrentStandardization(source.Geometry), x.shape);
+    }
+
+    /// <summary>Runs one image through the warp with no standardization.</summary>
+    private NDArray ApplyTransform(NDArray x, TransformParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.ndim != 3)
+        {
+            throw new ArgumentException(
+                $"`x` should be one image of rank 3. Received shape {Shapes.Format(x.shape)}", nameof(x));
+        }
+
+        if (parameters.Brightness is not null && x.shape[Settings.ImageChannelAxis] is not (1 or 3 or 4))
+        {
+            throw new ArgumentException(
+                $"Brightness shifts need 1, 3 or 4 channels (grayscale, RGB, RGBA); the image has shape {Shapes.Format(x.shape)}", nameof(x));
+        }
+
+        using var batch = x.reshape(Prepend(1, x.shape));
+        var source = ImageArray.Wrap(batch, Settings.DataFormat);
+        var plan = SamplePlan.Create(0, parameters, source.Geometry.Rows, source.Geometry.Cols);
+        return Run(source, [plan], Standardization.None, x.shape);
+    }
+
+    private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape)
+    {
+        var output = new float[plans.Length * source.Geometry.Size];
+        using (var engine = new CpuAugmentationEngine())
+        {
+            engine.Execute(
+                new AugmentationRequest
+                {
+                    Source = source,
+                    Plans = plans,
+                    FillMode = Settings.FillMode,
+                    Cval = (float)Settings.Cval,
+                    InterpolationOrder = Settings.InterpolationOrder,
+                    Standardization = standardization,
+                },
+                output);
+        }
+
+        return ToOutput(output, shape);
+    }
+
+    internal NDArray ToOutput(float[] values, long[] shape)
+    {
+        if (OutputType == OutputDType.Float32)
+        {
+            return new NDArray(values, new Shape(shape));
+        }
+
+        return new NDArray(Array.ConvertAll(values, v => (double)v), new Shape(shape));
+    }
+
+    /// <summary>The standardize steps as of now (Keras reads mean/std at each call), warning once when fit is missing.</summary>
+    internal Standardization CurrentStandardization(ImageGeometry geometry)
+    {
+        float[]? meanValues, stdValues, components;
+        lock (_statsGate)
+        {
+            (meanValues, stdValues, components) = (_meanValues, _stdValues, _componentValues);
+        }
+
+        if (featurewise_center && meanValues is null)
+        {
+            WarnOnce("This ImageDataGenerator specifies `featurewise_center`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
+        }
+
+        if (featurewise_std_normalization && stdValues is null)
+        {
+            WarnOnce("This ImageDataGenerator specifies `featurewise_std_normalization`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
+        }
+
+        if (zca_whitening && components is null)
+        {
+            WarnOnce("This ImageDataGenerator specifies `zca_whitening`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
+        }
+
+        CheckStatisticShape(meanValues, geometry, nameof(mean));
+        CheckStatisticShape(stdValues, geometry, nameof(std));
+        return new Standardization
+        {
+            PreprocessingFunction = preprocessing_function,
+            Rescale = rescale is { } r ? (float)r : null,
+            SamplewiseCenter = samplewise_center,
+            SamplewiseStdNormalization = samplewise_std_normalization,
+            FeatureMean = featurewise_center ? meanValues : null,
+            FeatureStd = featurewise_std_normalization ? stdValues : null,
+            PrincipalComponents = zca_whitening ? components : null,
+        };
+    }
+
+    private void WarnOnce(string message)
+    {
+        if (Interlocked.Exchange(ref _warnedMissingStats, 1) == 0)
+        {
+            KerasWarnings.Warn(message);
+        }
+    }
+
+    private static void CheckStatisticShape(float[]? values, ImageGeometry geometry, string name)
+    {
+        if (values is not null && values.Length != geometry.Channels && values.Length != geometry.Size)
+        {
+            throw new ArgumentException(
+                $"`{name}` should broadcast over one image: {geometry.Channels} values (one per channel) or {geometry.Size} (a whole image); it has {values.Length}.",
+                name);
+        }
+    }
+
+    private void SetStatistic(NDArray? value, string name, out NDArray? array, out float[]? values)
+    {
+        lock (_statsGate)
+        {
+            array = value;
+            values = value is null ? null : ToFloats(value);
+        }
+    }
+
+    private static float[] ToFloats(NDArray value)
+    {
+        using var asFloat = value.typecode == NPTypeCode.Single ? null : value.astype(NPTypeCode.Single);
+        return (asFloat ?? value).ToArray<float>();
+    }
+
+    private static long[] Prepend(long first, long[] rest) => [first, .. rest];
+}

@@ -1,0 +1,88 @@
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Iterators;
+
+/// <summary>
+/// One batch, as Keras's iterators yield it: <c>x</c> alone, <c>(x, y)</c> or <c>(x, y, sample_weight)</c>.
+/// Deconstructs like the Python tuple (<c>var (X_batch, y_batch) = it.next();</c>) and converts to the image
+/// NDArray where Keras returns x alone. Disposing it hands its image buffer back to the iterator for reuse;
+/// a batch that is not disposed is never written to again.
+/// </summary>
+public sealed class Batch : IDisposable
+{
+    private readonly Action<Batch>? _onDispose;
+    private int _disposed;
+
+    internal Batch(NDArray x, IReadOnlyList<NDArray> inputs, NDArray? y, NDArray? sampleWeight, int[] indexArray, float[]? buffer, Action<Batch>? onDispose)
+    {
+        this.x = x;
+        this.inputs = inputs;
+        this.y = y;
+        sample_weight = sampleWeight;
+        index_array = indexArray;
+        Buffer = buffer;
+        _onDispose = onDispose;
+    }
+
+    /// <summary>The augmented images (Keras <c>batch_x</c>), shaped (batch, rows, cols, channels) or channels first.</summary>
+    [NDBorrowed] // the same array as inputs[0], disposed with it
+    public NDArray x { get; }
+
+    /// <summary>All inputs: the augmented images first, then any extra inputs gathered as they are (Keras's list form).</summary>
+    public IReadOnlyList<NDArray> inputs { get; }
+
+    /// <summary>The labels of the batch, or null when the iterator has none.</summary>
+    public NDArray? y { get; }
+
+    /// <summary>The sample weights of the batch, or null.</summary>
+    public NDArray? sample_weight { get; }
+
+    /// <summary>Which samples (indices into the iterator's data) this batch holds, in order.</summary>
+    public int[] index_array { get; }
+
+    /// <summary>Number of samples in the batch.</summary>
+    public int Count => index_array.Length;
+
+    /// <summary>The float32 storage behind <see cref="x"/> (null when x is float64).</summary>
+    internal float[]? Buffer { get; }
+
+    /// <summary>The images as contiguous float32 memory, when the batch is float32.</summary>
+    public Memory<float> AsMemory() => Buffer is { } b
+        ? b.AsMemory(0, (int)x.size)
+        : throw new InvalidOperationException("This batch is float64; read it through `x`.");
+
+    /// <summary>Keras returns x alone when there are no labels.</summary>
+    public static implicit operator NDArray(Batch batch) => batch.x;
+
+    /// <summary>Deconstructs to <c>(x, y)</c>.</summary>
+    public void Deconstruct(out NDArray x, out NDArray y)
+    {
+        x = this.x;
+        y = this.y ?? throw new InvalidOperationException(
+            "This iterator was built without `y`, so a batch is x alone: use `var x = it.next();`.");
+    }
+
+    /// <summary>Deconstructs to <c>(x, y, sample_weight)</c>.</summary>
+    public void Deconstruct(out NDArray x, out NDArray y, out NDArray sample_weight)
+    {
+        Deconstruct(out x, out y);
+        sample_weight = this.sample_weight ?? throw new InvalidOperationException(
+            "This iterator was built without `sample_weight`, so a batch is (x, y).");
+    }
+
+    /// <summary>Hands the image buffer back for reuse; the batch's arrays must not be read afterwards.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+
+            y?.Dispose();
+            sample_weight?.Dispose();
+            _onDispose?.Invoke(this);
+        }
+    }
+}

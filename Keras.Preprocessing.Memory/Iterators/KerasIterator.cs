@@ -1,0 +1,329 @@
+using System.Collections;
+
+namespace Keras.Preprocessing.Memory.Iterators;
+
+/// <summary>
+/// Keras's <c>Iterator</c> contract: <c>len</c> batches per epoch, batch i = index_array[i·bs : (i+1)·bs] (the last
+/// one short), a fresh order each epoch when shuffling, <c>next()</c> cycling through epochs forever, and the
+/// indexer serving any batch of the current epoch. Unlike Keras, a sample's augmentation is a pure function of
+/// (seed, epoch, sample), so batches are identical whatever the thread count, prefetch depth or the order in
+/// which threads ask. <c>next()</c> is thread-safe: concurrent callers each receive whole, distinct batches.
+/// </summary>
+public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
+{
+    private readonly object _gate = new();
+    [NumSharp.NDBorrowed] // batches nobody was handed are disposed by Dispose and DropPrefetched
+    private readonly Queue<Task<Batch>> _inFlight = new();
+    private readonly Queue<Cursor> _cursorsAfter = new(); // the served cursor once each in-flight batch is handed out
+    private readonly CancellationTokenSource _cancel = new();
+    private Cursor _reserved; // where the next reservation starts (runs ahead of _served when prefetching)
+    private Cursor _served;   // what callers have been handed
+    private long _orderEpoch = -1;
+    private int[] _order = [];
+    private bool _disposed;
+
+    /// <summary>Sets up the iterator over <paramref name="n"/> samples.</summary>
+    protected KerasIterator(int n, int batch_size, bool shuffle, int? seed, int prefetch)
+    {
+        if (batch_size < 1)
+        {
+            throw new ArgumentException($"`batch_size` should be a positive integer. Received: {batch_size}", nameof(batch_size));
+        }
+
+        if (prefetch < 0)
+        {
+            throw new ArgumentException($"`prefetch` should be 0 (off) or a positive number of batches. Received: {prefetch}", nameof(prefetch));
+        }
+
+        this.n = n;
+        this.batch_size = batch_size;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        EffectiveSeed = seed ?? Random.Shared.NextInt64();
+        Prefetch = prefetch;
+    }
+
+    /// <summary>Number of samples (Keras <c>n</c>).</summary>
+    public int n { get; }
+
+    /// <summary>Samples per batch (Keras <c>batch_size</c>).</summary>
+    public int batch_size { get; }
+
+    /// <summary>Whether each epoch has a fresh order (Keras <c>shuffle</c>).</summary>
+    public bool shuffle { get; }
+
+    /// <summary>The seed given (Keras <c>seed</c>); null means a random one was drawn for this iterator.</summary>
+    public int? seed { get; }
+
+    /// <summary>Index of the next batch <c>next()</c> serves within the epoch (Keras <c>batch_index</c>).</summary>
+    public int batch_index
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _served.BatchIndex;
+            }
+        }
+    }
+
+    /// <summary>Batches served so far, by <c>next()</c> and the indexer (Keras <c>total_batches_seen</c>).</summary>
+    public long total_batches_seen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _served.Total;
+            }
+        }
+    }
+
+    /// <summary>The epoch counter that keys the shuffle order and the augmentations.</summary>
+    public long epoch
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _served.Epoch;
+            }
+        }
+    }
+
+    /// <summary>The order of samples in the current epoch (Keras <c>index_array</c>).</summary>
+    public int[] index_array
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (int[])OrderFor(_served.Epoch).Clone();
+            }
+        }
+    }
+
+    /// <summary>Batches per epoch (Keras <c>len(iterator)</c>): ceil(n / batch_size).</summary>
+    public int len => (n + batch_size - 1) / batch_size;
+
+    /// <summary>Batches per epoch; the same as <see cref="len"/>.</summary>
+    public int Count => len;
+
+    /// <summary>How many batches are computed ahead in the background (0: none).</summary>
+    public int Prefetch { get; }
+
+    /// <summary>The seed actually used.</summary>
+    protected long EffectiveSeed { get; }
+
+    /// <summary>Batch <paramref name="idx"/> of the current epoch (Keras <c>__getitem__</c>).</summary>
+    public Batch this[int idx]
+    {
+        get
+        {
+            if (idx < 0 || idx >= len)
+            {
+                throw new ArgumentOutOfRangeException(nameof(idx), $"Asked to retrieve element {idx}, but the Sequence has length {len}");
+            }
+
+            Ticket ticket;
+            lock (_gate)
+            {
+                ThrowIfDisposed();
+                long epochNow = _served.Epoch;
+                _served.Total++;
+                _reserved.Total++;
+                ticket = MakeTicket(epochNow, idx);
+            }
+
+            return BuildBatch(ticket.Epoch, ticket.Indices);
+        }
+    }
+
+    /// <summary>The next batch, cycling through epochs (Keras <c>next()</c>). Thread-safe.</summary>
+    public Batch next()
+    {
+        Task<Batch>? pending = null;
+        Ticket ticket = default;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (Prefetch == 0)
+            {
+                ticket = Reserve();
+                _served = _reserved;
+            }
+            else
+            {
+                // Keep Prefetch batches computing beyond the one handed out now, in reservation order.
+                while (_inFlight.Count < Prefetch + 1)
+                {
+                    var t = Reserve();
+                    _inFlight.Enqueue(Task.Run(() => BuildBatch(t.Epoch, t.Indices), _cancel.Token));
+                    _cursorsAfter.Enqueue(_reserved);
+                }
+
+                pending = _inFlight.Dequeue();
+                _served = _cursorsAfter.Dequeue();
+            }
+        }
+
+        return pending is null ? BuildBatch(ticket.Epoch, ticket.Indices) : pending.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Starts a new epoch: a fresh order when shuffling (Keras <c>on_epoch_end</c>).</summary>
+    public void on_epoch_end()
+    {
+        lock (_gate)
+        {
+            DropPrefetched();
+            _served.Epoch++;
+            _served.Started = true;
+            _reserved = _served;
+        }
+    }
+
+    /// <summary>Goes back to the first batch of an epoch (Keras <c>reset</c>).</summary>
+    public void reset()
+    {
+        lock (_gate)
+        {
+            DropPrefetched();
+            _served.BatchIndex = 0;
+            _reserved = _served;
+        }
+    }
+
+    /// <summary>The batches of the current epoch, in order, then a new epoch begins (how Keras's fit walks a Sequence).</summary>
+    public IEnumerator<Batch> GetEnumerator()
+    {
+        for (int i = 0; i < len; i++)
+        {
+            yield return this[i];
+        }
+
+        on_epoch_end();
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Stops background work and waits for it; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        Task<Batch>[] pending;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _cancel.Cancel();
+            pending = [.. _inFlight];
+            _inFlight.Clear();
+            _cursorsAfter.Clear();
+        }
+
+        WaitQuietly(pending);
+        foreach (var task in pending)
+        {
+            if (task.IsCompletedSuccessfully)
+            {
+                task.Result.Dispose();
+            }
+        }
+
+        _cancel.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a subclass holds.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    /// <summary>Builds the batch of samples <paramref name="indices"/> of epoch <paramref name="epochNumber"/>; must be thread-safe.</summary>
+    protected abstract Batch BuildBatch(long epochNumber, int[] indices);
+
+    private Ticket Reserve()
+    {
+        // Keras's _flow_index: a new order whenever an epoch starts, then consecutive slices of it.
+        if (_reserved.BatchIndex == 0)
+        {
+            if (_reserved.Started)
+            {
+                _reserved.Epoch++;
+            }
+
+            _reserved.Started = true;
+        }
+
+        int current = n == 0 ? 0 : (_reserved.BatchIndex * batch_size) % n;
+        var ticket = MakeTicket(_reserved.Epoch, current / batch_size);
+        _reserved.BatchIndex = n > current + batch_size ? _reserved.BatchIndex + 1 : 0;
+        _reserved.Total++;
+        return ticket;
+    }
+
+    private Ticket MakeTicket(long epochNumber, int batch)
+    {
+        var order = OrderFor(epochNumber);
+        int start = batch * batch_size;
+        int count = Math.Max(0, Math.Min(batch_size, n - start));
+        return new Ticket(epochNumber, order.AsSpan(start, count).ToArray());
+    }
+
+    private int[] OrderFor(long epochNumber)
+    {
+        if (_orderEpoch != epochNumber)
+        {
+            _order = EpochOrder.Create(n, shuffle, EffectiveSeed, epochNumber);
+            _orderEpoch = epochNumber;
+        }
+
+        return _order;
+    }
+
+    private void DropPrefetched()
+    {
+        var pending = _inFlight.ToArray();
+        _inFlight.Clear();
+        _cursorsAfter.Clear();
+        foreach (var task in pending)
+        {
+            // Finished or not, nobody will read these batches: give their buffers back when they are done.
+            task.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+            }, TaskScheduler.Default);
+        }
+    }
+
+    private static void WaitQuietly(Task[] tasks)
+    {
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException)
+        {
+            // Cancelled or failed work that nobody asked for any more.
+        }
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private struct Cursor
+    {
+        public long Epoch;
+        public int BatchIndex;
+        public long Total;
+        public bool Started;
+    }
+
+    private readonly record struct Ticket(long Epoch, int[] Indices);
+}

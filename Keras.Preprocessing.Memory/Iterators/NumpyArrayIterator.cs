@@ -1,0 +1,272 @@
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
+using Keras.Preprocessing.Memory.Sampling;
+using Keras.Preprocessing.Memory.Sources;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Iterators;
+
+/// <summary>
+/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int)"/>
+/// returns: batches of augmented images from an in-memory array, with their labels and sample weights. The
+/// caller's array is read in place (uint8 stays uint8 in memory); each batch is converted to float32 as it is built.
+/// </summary>
+public sealed class NumpyArrayIterator : KerasIterator
+{
+    private readonly ImageArray _images;
+    private readonly RowGather[] _misc;
+    private readonly RowGather? _labels;
+    private readonly RowGather? _weights;
+    private readonly int _offset;
+    private readonly IAugmentationExecutor _executor;
+    private readonly BufferPool _pool = new();
+    private readonly BatchImageWriter? _writer;
+
+    internal NumpyArrayIterator(
+        ImageDataGenerator generator,
+        IReadOnlyList<NDArray> x,
+        NDArray? y,
+        NDArray? sampleWeight,
+        int batchSize,
+        bool shuffle,
+        int? seed,
+        string? saveToDir,
+        string savePrefix,
+        string saveFormat,
+        bool ignoreClassSplit,
+        string? subset,
+        int workers,
+        int prefetch)
+        : this(generator, Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
+    {
+    }
+
+    private NumpyArrayIterator(
+        ImageDataGenerator generator, Prepared p, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
+        : base(p.Count, batchSize, shuffle, seed, prefetch)
+    {
+        image_data_generator = generator;
+        _images = p.Images;
+        _misc = p.Misc;
+        _labels = p.Labels;
+        _weights = p.Weights;
+        _offset = p.Offset;
+        _executor = new CpuAugmentationEngine(workers);
+        save_to_dir = saveToDir;
+        save_prefix = savePrefix;
+        save_format = saveFormat;
+        if (saveToDir is not null)
+        {
+            _writer = new BatchImageWriter(saveToDir, savePrefix, saveFormat, generator.Settings.DataFormat);
+        }
+    }
+
+    /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
+    public ImageDataGenerator image_data_generator { get; }
+
+    /// <summary>The images this iterator serves, as given (the whole array; a subset serves a slice of it).</summary>
+    [NDBorrowed]
+    public NDArray x => _images.Array;
+
+    /// <summary>The labels as given, or null.</summary>
+    [NDBorrowed]
+    public NDArray? y => _labels?.Array;
+
+    /// <summary>The sample weights as given, or null.</summary>
+    [NDBorrowed]
+    public NDArray? sample_weight => _weights?.Array;
+
+    /// <summary>Keras <c>data_format</c>.</summary>
+    public string data_format => image_data_generator.data_format;
+
+    /// <summary>Keras <c>dtype</c> of the batches.</summary>
+    public string dtype => image_data_generator.dtype;
+
+    /// <summary>Keras <c>save_to_dir</c>.</summary>
+    public string? save_to_dir { get; }
+
+    /// <summary>Keras <c>save_prefix</c>.</summary>
+    public string save_prefix { get; }
+
+    /// <summary>Keras <c>save_format</c>.</summary>
+    public string save_format { get; }
+
+    /// <summary>Where the images are augmented ("cpu", or a GPU).</summary>
+    public string device => _executor.Name;
+
+    /// <inheritdoc />
+    protected override Batch BuildBatch(long epochNumber, int[] indices)
+    {
+        var generator = image_data_generator;
+        var g = _images.Geometry;
+        var plans = new SamplePlan[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int source = _offset + indices[i];
+            var rng = SampleRandom.For(EffectiveSeed, RandomStream.Transform, epochNumber, source);
+            var parameters = RandomTransformSampler.Sample(generator.Settings, g.Rows, g.Cols, ref rng);
+            plans[i] = SamplePlan.Create(source, parameters, g.Rows, g.Cols);
+        }
+
+        var buffer = _pool.Rent(indices.Length * g.Size);
+        _executor.Execute(
+            new AugmentationRequest
+            {
+                Source = _images,
+                Plans = plans,
+                FillMode = generator.Settings.FillMode,
+                Cval = (float)generator.Settings.Cval,
+                InterpolationOrder = generator.Settings.InterpolationOrder,
+                Standardization = generator.CurrentStandardization(g),
+            },
+            buffer);
+
+        long[] shape = [indices.Length, .. g.Shape];
+        var images = generator.ToOutput(buffer, shape);
+        bool pooled = generator.OutputType == OutputDType.Float32;
+        if (!pooled)
+        {
+            _pool.Return(buffer);
+        }
+
+        _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber);
+
+        var inputs = new List<NDArray>(1 + _misc.Length) { images };
+        foreach (var misc in _misc)
+        {
+            inputs.Add(misc.Gather(indices));
+        }
+
+        return new Batch(
+            images,
+            inputs,
+            _labels?.Gather(indices),
+            _weights?.Gather(indices),
+            indices,
+            pooled ? buffer : null,
+            pooled ? batch => _pool.Return(batch.Buffer!) : null);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _executor.Dispose();
+        }
+    }
+
+    private static Prepared Prepare(ImageDataGenerator generator, IReadOnlyList<NDArray> x, NDArray? y, NDArray? sampleWeight, string? subset, bool ignoreClassSplit)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Count == 0 || x[0] is null)
+        {
+            throw new ArgumentException("`x` should hold the images (and optionally further inputs).", nameof(x));
+        }
+
+        var images = ImageArray.Wrap(x[0], generator.Settings.DataFormat);
+        int length = images.Count;
+        for (int i = 1; i < x.Count; i++)
+        {
+            if (x[i] is null || x[i].ndim < 1 || x[i].shape[0] != length)
+            {
+                throw new ArgumentException(
+                    "All of the arrays in `x` should have the same length. " +
+                    $"Found a pair with: len(x[0]) = {length}, len(x[{i}]) = {(x[i] is null ? "None" : x[i].ndim < 1 ? "scalar" : x[i].shape[0])}",
+                    nameof(x));
+            }
+        }
+
+        if (y is not null && (y.ndim < 1 || y.shape[0] != length))
+        {
+            throw new ArgumentException(
+                "`x` (images tensor) and `y` (labels) should have the same length. " +
+                $"Found: x.shape = {Shapes.Format(x[0].shape)}, y.shape = {Shapes.Format(y.shape)}",
+                nameof(y));
+        }
+
+        if (sampleWeight is not null && (sampleWeight.ndim < 1 || sampleWeight.shape[0] != length))
+        {
+            throw new ArgumentException(
+                "`x` (images tensor) and `sample_weight` should have the same length. " +
+                $"Found: x.shape = {Shapes.Format(x[0].shape)}, sample_weight.shape = {Shapes.Format(sampleWeight.shape)}",
+                "sample_weight");
+        }
+
+        CheckChannels(images, generator.Settings.DataFormat, x[0].shape);
+
+        int offset = 0, count = length;
+        if (subset is not null)
+        {
+            if (subset is not ("training" or "validation"))
+            {
+                throw new ArgumentException($"Invalid subset name: {subset}; expected \"training\" or \"validation\".", nameof(subset));
+            }
+
+            if (generator.validation_split == 0)
+            {
+                throw new ArgumentException(
+                    $"`subset` is \"{subset}\" but the ImageDataGenerator has no `validation_split`: set validation_split to split the data.",
+                    nameof(subset));
+            }
+
+            int split = (int)(length * generator.validation_split);
+            if (y is not null && !ignoreClassSplit)
+            {
+                var all = RowGather.Wrap(y, 0, length);
+                if (!all.DistinctValues(0, split).SetEquals(all.DistinctValues(split, length - split)))
+                {
+                    throw new ArgumentException(
+                        "Training and validation subsets have different number of classes after the split. " +
+                        "If your numpy arrays are sorted by the label, you might want to shuffle them.",
+                        nameof(y));
+                }
+            }
+
+            (offset, count) = subset == "validation" ? (0, split) : (split, length - split);
+        }
+
+        var misc = new RowGather[x.Count - 1];
+        for (int i = 1; i < x.Count; i++)
+        {
+            misc[i - 1] = RowGather.Wrap(x[i], offset, count);
+        }
+
+        return new Prepared(
+            images,
+            misc,
+            y is null ? null : RowGather.Wrap(y, offset, count),
+            sampleWeight is null ? null : RowGather.Wrap(sampleWeight, offset, count),
+            offset,
+            count);
+    }
+
+    private static void CheckChannels(ImageArray images, DataFormat format, long[] shape)
+    {
+        int channels = images.Geometry.Channels;
+        if (channels is 1 or 3 or 4)
+        {
+            return;
+        }
+
+        int axis = format == DataFormat.ChannelsLast ? 3 : 1;
+        int otherAxis = format == DataFormat.ChannelsLast ? 1 : 3;
+        if (shape[otherAxis] is 1 or 3 or 4)
+        {
+            // The commonest mistake: the other layout's data. Keras would warn and then augment garbage.
+            string other = format == DataFormat.ChannelsLast ? "channels_first" : "channels_last";
+            throw new ArgumentException(
+                $"`x` has shape {Shapes.Format(shape)}: {channels} channels on axis {axis} under data_format \"{format.ToKerasName()}\", " +
+                $"but {shape[otherAxis]} on axis {otherAxis}. It looks like {other} data: pass data_format=\"{other}\" to the ImageDataGenerator, " +
+                "or transpose the array.",
+                "x");
+        }
+
+        KerasWarnings.Warn(
+            $"NumpyArrayIterator is set to use the data format convention \"{format.ToKerasName()}\" (channels on axis {axis}), " +
+            $"i.e. expected either 1, 3, or 4 channels on axis {axis}. However, it was passed an array with shape " +
+            $"{Shapes.Format(shape)} ({channels} channels).");
+    }
+
+    private sealed record Prepared(ImageArray Images, RowGather[] Misc, RowGather? Labels, RowGather? Weights, int Offset, int Count);
+}

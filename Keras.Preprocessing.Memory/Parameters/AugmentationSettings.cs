@@ -1,0 +1,61 @@
+namespace Keras.Preprocessing.Memory.Parameters;
+
+/// <summary>
+/// The random-augmentation half of an ImageDataGenerator's parameters, validated once and
+/// immutable, so that samplers and executors on any thread read the same values.
+/// </summary>
+internal sealed record AugmentationSettings(
+    double RotationRange,
+    ShiftRange WidthShiftRange,
+    ShiftRange HeightShiftRange,
+    BrightnessRange? BrightnessRange,
+    double ShearRange,
+    ZoomRange ZoomRange,
+    double ChannelShiftRange,
+    FillMode FillMode,
+    double Cval,
+    bool HorizontalFlip,
+    bool VerticalFlip,
+    DataFormat DataFormat,
+    int InterpolationOrder)
+{
+    /// <summary>Index of the row axis within one image (Keras's <c>row_axis - 1</c>).</summary>
+    public int ImageRowAxis => DataFormat == DataFormat.ChannelsFirst ? 1 : 0;
+
+    /// <summary>Index of the column axis within one image.</summary>
+    public int ImageColAxis => DataFormat == DataFormat.ChannelsFirst ? 2 : 1;
+
+    /// <summary>Index of the channel axis within one image.</summary>
+    public int ImageChannelAxis => DataFormat == DataFormat.ChannelsFirst ? 0 : 2;
+
+    public void Validate()
+    {
+        RequireFiniteNonNegative(RotationRange, "rotation_range");
+        RequireFiniteNonNegative(ShearRange, "shear_range");
+        RequireFiniteNonNegative(ChannelShiftRange, "channel_shift_range");
+        WidthShiftRange.Validate("width_shift_range");
+        HeightShiftRange.Validate("height_shift_range");
+        ZoomRange.Validate();
+        BrightnessRange?.Validate();
+        if (!double.IsFinite(Cval))
+        {
+            throw new ArgumentException($"`cval` should be a finite float. Received: {Cval}", "cval");
+        }
+
+        if (InterpolationOrder is not (0 or 1))
+        {
+            throw new ArgumentException(
+                "`interpolation_order` should be 0 (nearest) or 1 (bilinear); spline orders 2-5 are not supported. " +
+                $"Received: {InterpolationOrder}",
+                "interpolation_order");
+        }
+    }
+
+    private static void RequireFiniteNonNegative(double value, string name)
+    {
+        if (!double.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentException($"`{name}` should be a non-negative finite number. Received: {value}", name);
+        }
+    }
+}

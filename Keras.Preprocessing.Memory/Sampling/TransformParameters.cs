@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Keras.Preprocessing.Memory.Sampling;
+
+/// <summary>
+/// One image's random transformation, with Keras's meanings: <see cref="Theta"/> and <see cref="Shear"/> in
+/// degrees, <see cref="Tx"/> shifting ROWS and <see cref="Ty"/> shifting COLUMNS (in pixels), <see cref="Zx"/>
+/// scaling the row sampling and <see cref="Zy"/> the column sampling.
+/// </summary>
+public readonly record struct TransformParameters(
+    double Theta,
+    double Tx,
+    double Ty,
+    double Shear,
+    double Zx,
+    double Zy,
+    bool FlipHorizontal,
+    bool FlipVertical,
+    double? ChannelShiftIntensity,
+    double? Brightness)
+{
+    /// <summary>The identity transformation (what Keras does for missing keys).</summary>
+    public static TransformParameters Identity { get; } = new(0, 0, 0, 0, 1, 1, false, false, null, null);
+
+    /// <summary>The Keras dictionary keys, in Keras's order.</summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical", "channel_shift_intensity",
+        "brightness",
+    ];
+
+    /// <summary>True when the affine part moves pixels (Keras skips the warp otherwise).</summary>
+    public bool HasWarp => Theta != 0 || Tx != 0 || Ty != 0 || Shear != 0 || Zx != 1 || Zy != 1;
+
+    /// <summary>The Keras dictionary form (as <c>get_random_transform</c> returns it).</summary>
+    public Dictionary<string, object?> ToDictionary() => new()
+    {
+        ["theta"] = Theta,
+        ["tx"] = Tx,
+        ["ty"] = Ty,
+        ["shear"] = Shear,
+        ["zx"] = Zx,
+        ["zy"] = Zy,
+        ["flip_horizontal"] = FlipHorizontal,
+        ["flip_vertical"] = FlipVertical,
+        ["channel_shift_intensity"] = ChannelShiftIntensity,
+        ["brightness"] = Brightness,
+    };
+
+    /// <summary>
+    /// Reads a Keras transform dictionary; missing keys mean identity, as Keras's <c>dict.get</c> defaults do.
+    /// Numbers may be any numeric type; flips may be bools or numbers (Keras yields 0/1).
+    /// </summary>
+    public static TransformParameters FromDictionary(IDictionary<string, object?> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters, "transform_parameters");
+        return new TransformParameters(
+            Number(parameters, "theta", 0),
+            Number(parameters, "tx", 0),
+            Number(parameters, "ty", 0),
+            Number(parameters, "shear", 0),
+            Number(parameters, "zx", 1),
+            Number(parameters, "zy", 1),
+            Flag(parameters, "flip_horizontal"),
+            Flag(parameters, "flip_vertical"),
+            OptionalNumber(parameters, "channel_shift_intensity"),
+            OptionalNumber(parameters, "brightness"));
+    }
+
+    private static double Number(IDictionary<string, object?> parameters, string key, double fallback) =>
+        OptionalNumber(parameters, key) ?? fallback;
+
+    private static double? OptionalNumber(IDictionary<string, object?> parameters, string key)
+    {
+        if (!parameters.TryGetValue(key, out var value) || value is null)
+        {
+            return null;
+        }
+
+        double number = value switch
+        {
+            bool b => b ? 1 : 0,
+            IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
+            _ => throw new ArgumentException(
+                $"Transform parameter `{key}` should be a number. Received: {value} ({value.GetType().Name})",
+                "transform_parameters"),
+        };
+        if (!double.IsFinite(number))
+        {
+            throw new ArgumentException($"Transform parameter `{key}` should be finite. Received: {number}", "transform_parameters");
+        }
+
+        return number;
+    }
+
+    private static bool Flag(IDictionary<string, object?> parameters, string key) =>
+        (OptionalNumber(parameters, key) ?? 0) != 0;
+}

@@ -1,0 +1,63 @@
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Sources;
+
+/// <summary>
+/// Rows of an array of any dtype and rank gathered by index (numpy's <c>a[index_array]</c>), as raw bytes;
+/// optionally only the rows [offset, offset + count) of the original are visible (a validation subset).
+/// </summary>
+internal sealed unsafe class RowGather
+{
+    [NDBorrowed] // the caller's array (or our contiguous copy), kept alive while we read it
+    private readonly NDArray _array;
+    private readonly long _rowBytes;
+    private readonly int _offset;
+
+    private RowGather(NDArray array, int offset, int count)
+    {
+        _array = array;
+        _offset = offset;
+        Count = count;
+        long rows = array.shape[0];
+        _rowBytes = rows == 0 ? 0 : array.size / rows * array.dtypesize;
+    }
+
+    public int Count { get; }
+
+    public NDArray Array => _array;
+
+    /// <summary>Wraps <paramref name="array"/> (made contiguous once if it is a strided view).</summary>
+    public static RowGather Wrap(NDArray array, int offset, int count) =>
+        new(array.Shape.IsContiguous ? array : array.copy(), offset, count);
+
+    /// <summary>A new array holding rows <paramref name="indices"/> (relative to the visible range).</summary>
+    public NDArray Gather(ReadOnlySpan<int> indices)
+    {
+        var shape = (long[])_array.shape.Clone();
+        shape[0] = indices.Length;
+        var result = new NDArray(_array.typecode, new Shape(shape));
+        byte* src = (byte*)_array.Unsafe.Address;
+        byte* dst = (byte*)result.Unsafe.Address;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            Buffer.MemoryCopy(src + ((_offset + indices[i]) * _rowBytes), dst + (i * _rowBytes), _rowBytes, _rowBytes);
+        }
+
+        return result;
+    }
+
+    /// <summary>The distinct values of the visible rows (numpy's <c>np.unique</c> over them, flattened).</summary>
+    public HashSet<double> DistinctValues(int start, int count)
+    {
+        var set = new HashSet<double>();
+        long perRow = _rowBytes / _array.dtypesize;
+        using var flat = _array.reshape(_array.size).astype(NPTypeCode.Double);
+        var values = flat.ToArray<double>();
+        for (long i = (_offset + start) * perRow, end = (_offset + start + count) * perRow; i < end; i++)
+        {
+            set.Add(values[i]);
+        }
+
+        return set;
+    }
+}
