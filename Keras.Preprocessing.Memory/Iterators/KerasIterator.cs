@@ -16,6 +16,8 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     private readonly Queue<Task<Batch>> _inFlight = new();
     private readonly Queue<Cursor> _cursorsAfter = new(); // the served cursor once each in-flight batch is handed out
     private readonly CancellationTokenSource _cancel = new();
+    private readonly HashSet<Task> _running = []; // background builds, handed out or dropped, not yet seen finished
+    private int _pendingWork;
     private Cursor _reserved; // where the next reservation starts (runs ahead of _served when prefetching)
     private Cursor _served;   // what callers have been handed
     private long _orderEpoch = -1;
@@ -158,7 +160,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
                 while (_inFlight.Count < Prefetch + 1)
                 {
                     var t = Reserve();
-                    _inFlight.Enqueue(Task.Run(() => BuildBatch(t.Epoch, t.Indices), _cancel.Token));
+                    _inFlight.Enqueue(StartBuild(t));
                     _cursorsAfter.Enqueue(_reserved);
                 }
 
@@ -210,6 +212,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     public void Dispose()
     {
         Task<Batch>[] pending;
+        Task[] running;
         lock (_gate)
         {
             if (_disposed)
@@ -220,11 +223,12 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             _disposed = true;
             _cancel.Cancel();
             pending = [.. _inFlight];
+            running = [.. _running];
             _inFlight.Clear();
             _cursorsAfter.Clear();
         }
 
-        WaitQuietly(pending);
+        WaitQuietly(running);
         foreach (var task in pending)
         {
             if (task.IsCompletedSuccessfully)
@@ -301,6 +305,31 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
                 }
             }, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>Background builds not yet finished (for tests: zero after <see cref="Dispose()"/>).</summary>
+    internal int PendingBackgroundWork => Volatile.Read(ref _pendingWork);
+
+    /// <summary>Starts a background build that <see cref="Dispose()"/> will wait for, handed out or not.</summary>
+    private Task<Batch> StartBuild(Ticket t)
+    {
+        _running.RemoveWhere(task => task.IsCompleted);
+        var task = Task.Run(
+            () =>
+            {
+                Interlocked.Increment(ref _pendingWork);
+                try
+                {
+                    return BuildBatch(t.Epoch, t.Indices);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pendingWork);
+                }
+            },
+            _cancel.Token); // Dispose cancels the builds that have not started yet
+        _running.Add(task);
+        return task;
     }
 
     private static void WaitQuietly(Task[] tasks)
