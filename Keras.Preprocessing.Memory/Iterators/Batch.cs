@@ -13,8 +13,9 @@ public sealed class Batch : IDisposable
     private readonly Action<Batch>? _onDispose;
     private int _disposed;
 
-    internal Batch(NDArray x, IReadOnlyList<NDArray> inputs, NDArray? y, NDArray? sampleWeight, int[] indexArray, float[]? buffer, Action<Batch>? onDispose)
+    internal Batch(NDArray x, IReadOnlyList<NDArray> inputs, NDArray? y, NDArray? sampleWeight, int[] indexArray, float[]? buffer, Action<Batch>? onDispose, IReadOnlyList<NDArray>? outputs = null)
     {
+        this.outputs = outputs ?? (y is null ? [] : [y]);
         this.x = x;
         this.inputs = inputs;
         this.y = y;
@@ -32,7 +33,14 @@ public sealed class Batch : IDisposable
     public IReadOnlyList<NDArray> inputs { get; }
 
     /// <summary>The labels of the batch, or null when the iterator has none.</summary>
+    [NDBorrowed] // the same array as outputs[0], disposed with it
     public NDArray? y { get; }
+
+    /// <summary>
+    /// All targets: [y] normally, one array per column for <c>class_mode="multi_output"</c> (Keras's list of
+    /// outputs, where <see cref="y"/> is null), empty without labels.
+    /// </summary>
+    public IReadOnlyList<NDArray> outputs { get; }
 
     /// <summary>The sample weights of the batch, or null.</summary>
     public NDArray? sample_weight { get; }
@@ -58,8 +66,9 @@ public sealed class Batch : IDisposable
     public void Deconstruct(out NDArray x, out NDArray y)
     {
         x = this.x;
-        y = this.y ?? throw new InvalidOperationException(
-            "This iterator was built without `y`, so a batch is x alone: use `var x = it.next();`.");
+        y = this.y ?? throw new InvalidOperationException(outputs.Count > 1
+            ? "This batch has several outputs (class_mode=\"multi_output\"): read them from `batch.outputs`."
+            : "This iterator was built without `y`, so a batch is x alone: use `var x = it.next();`.");
     }
 
     /// <summary>Deconstructs to <c>(x, y, sample_weight)</c>.</summary>
@@ -80,7 +89,11 @@ public sealed class Batch : IDisposable
                 input.Dispose();
             }
 
-            y?.Dispose();
+            foreach (var output in outputs)
+            {
+                output.Dispose();
+            }
+
             sample_weight?.Dispose();
             _onDispose?.Invoke(this);
         }

@@ -18,8 +18,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     private readonly RowGather? _labels;
     private readonly RowGather? _weights;
     private readonly int _offset;
-    private readonly IAugmentationExecutor _executor;
-    private readonly BufferPool _pool = new();
+    private readonly BatchAugmenter _augmenter;
     private readonly BatchImageWriter? _writer;
 
     internal NumpyArrayIterator(
@@ -51,7 +50,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         _labels = p.Labels;
         _weights = p.Weights;
         _offset = p.Offset;
-        _executor = new CpuAugmentationEngine(workers);
+        _augmenter = new BatchAugmenter(generator, new CpuAugmentationEngine(workers));
         save_to_dir = saveToDir;
         save_prefix = savePrefix;
         save_format = saveFormat;
@@ -92,43 +91,18 @@ public sealed class NumpyArrayIterator : KerasIterator
     public string save_format { get; }
 
     /// <summary>Where the images are augmented ("cpu", or a GPU).</summary>
-    public string device => _executor.Name;
+    public string device => _augmenter.Device;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
     {
-        var generator = image_data_generator;
-        var g = _images.Geometry;
-        var plans = new SamplePlan[indices.Length];
+        var sources = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
-            int source = _offset + indices[i];
-            var rng = SampleRandom.For(EffectiveSeed, RandomStream.Transform, epochNumber, source);
-            var parameters = RandomTransformSampler.Sample(generator.Settings, g.Rows, g.Cols, ref rng);
-            plans[i] = SamplePlan.Create(source, parameters, g.Rows, g.Cols);
+            sources[i] = _offset + indices[i];
         }
 
-        var buffer = _pool.Rent(indices.Length * g.Size);
-        _executor.Execute(
-            new AugmentationRequest
-            {
-                Source = _images,
-                Plans = plans,
-                FillMode = generator.Settings.FillMode,
-                Cval = (float)generator.Settings.Cval,
-                InterpolationOrder = generator.Settings.InterpolationOrder,
-                Standardization = generator.CurrentStandardization(g),
-            },
-            buffer);
-
-        long[] shape = [indices.Length, .. g.Shape];
-        var images = generator.ToOutput(buffer, shape);
-        bool pooled = generator.OutputType == OutputDType.Float32;
-        if (!pooled)
-        {
-            _pool.Return(buffer);
-        }
-
+        var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber);
         _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber);
 
         var inputs = new List<NDArray>(1 + _misc.Length) { images };
@@ -137,14 +111,7 @@ public sealed class NumpyArrayIterator : KerasIterator
             inputs.Add(misc.Gather(indices));
         }
 
-        return new Batch(
-            images,
-            inputs,
-            _labels?.Gather(indices),
-            _weights?.Gather(indices),
-            indices,
-            pooled ? buffer : null,
-            pooled ? batch => _pool.Return(batch.Buffer!) : null);
+        return new Batch(images, inputs, _labels?.Gather(indices), _weights?.Gather(indices), indices, buffer, _augmenter.Return);
     }
 
     /// <inheritdoc />
@@ -152,7 +119,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     {
         if (disposing)
         {
-            _executor.Dispose();
+            _augmenter.Dispose();
         }
     }
 

@@ -1,0 +1,81 @@
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
+using Keras.Preprocessing.Memory.Sampling;
+using Keras.Preprocessing.Memory.Sources;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Iterators;
+
+/// <summary>
+/// Turns a list of images into one augmented, standardized batch: draws each sample's transform from its
+/// (seed, epoch, sample) stream, runs the executor into a pooled buffer, and wraps it in the generator's dtype.
+/// Shared by every iterator, whatever its images come from.
+/// </summary>
+internal sealed class BatchAugmenter : IDisposable
+{
+    private readonly ImageDataGenerator _generator;
+    private readonly IAugmentationExecutor _executor;
+    private readonly BufferPool _pool = new();
+
+    public BatchAugmenter(ImageDataGenerator generator, IAugmentationExecutor executor)
+    {
+        _generator = generator;
+        _executor = executor;
+    }
+
+    public string Device => _executor.Name;
+
+    /// <summary>
+    /// Augments images <paramref name="sourceIndices"/> of <paramref name="source"/>; <paramref name="sampleKeys"/>
+    /// name the samples for the random streams (the same sample gets the same transform, wherever it is read from).
+    /// </summary>
+    public AugmentedImages Augment(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
+    {
+        var g = source.Geometry;
+        var settings = _generator.Settings;
+        var plans = new SamplePlan[sourceIndices.Length];
+        for (int i = 0; i < plans.Length; i++)
+        {
+            var rng = SampleRandom.For(seed, RandomStream.Transform, epoch, sampleKeys[i]);
+            var parameters = RandomTransformSampler.Sample(settings, g.Rows, g.Cols, ref rng);
+            plans[i] = SamplePlan.Create(sourceIndices[i], parameters, g.Rows, g.Cols);
+        }
+
+        var buffer = _pool.Rent(plans.Length * g.Size);
+        _executor.Execute(
+            new AugmentationRequest
+            {
+                Source = source,
+                Plans = plans,
+                FillMode = settings.FillMode,
+                Cval = (float)settings.Cval,
+                InterpolationOrder = settings.InterpolationOrder,
+                Standardization = _generator.CurrentStandardization(g),
+            },
+            buffer);
+
+        long[] shape = [plans.Length, .. g.Shape];
+        var images = _generator.ToOutput(buffer, shape);
+        if (_generator.OutputType == OutputDType.Float32)
+        {
+            return new AugmentedImages(images, buffer);
+        }
+
+        _pool.Return(buffer);
+        return new AugmentedImages(images, null);
+    }
+
+    /// <summary>What a disposed batch hands back.</summary>
+    public void Return(Batch batch)
+    {
+        if (batch.Buffer is { } buffer)
+        {
+            _pool.Return(buffer);
+        }
+    }
+
+    public void Dispose() => _executor.Dispose();
+}
+
+/// <summary>An augmented batch of images and, when float32, the pooled buffer behind it.</summary>
+internal readonly record struct AugmentedImages([property: NDBorrowed] NDArray Images, float[]? Buffer);
