@@ -19,6 +19,10 @@ public sealed partial class ImageDataGenerator
     /// <param name="save_format">"png" (default) or "jpeg".</param>
     /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes (newer Keras).</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
+    /// <param name="num_shards">Data-parallel workers sharing each epoch (default 1); see <paramref name="shard_index"/>.</param>
+    /// <param name="shard_index">This worker's rank in [0, <paramref name="num_shards"/>): it serves a disjoint block of the same
+    /// (seed, epoch) permutation, so all workers together see every sample exactly once per epoch; a remainder goes to the
+    /// first shards, one sample each. Shuffling across shards needs a fixed <paramref name="seed"/>.</param>
     /// <param name="workers">Threads augmenting each batch (default: all cores). Results do not depend on it.</param>
     /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0). Results do not depend on it.</param>
     public NumpyArrayIterator flow(
@@ -33,9 +37,11 @@ public sealed partial class ImageDataGenerator
         string save_format = "png",
         bool ignore_class_split = false,
         string? subset = null,
+        int num_shards = 1,
+        int shard_index = 0,
         int workers = -1,
         int prefetch = 0) =>
-        flow([x], y, batch_size, shuffle, sample_weight, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, workers, prefetch);
+        flow([x], y, batch_size, shuffle, sample_weight, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, num_shards, shard_index, workers, prefetch);
 
     /// <summary>
     /// Keras's multi-input form of <c>flow</c>: <paramref name="x"/>[0] holds the images, which are augmented; the
@@ -52,6 +58,8 @@ public sealed partial class ImageDataGenerator
     /// <param name="save_format">"png" (default) or "jpeg".</param>
     /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes.</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
+    /// <param name="num_shards">Data-parallel workers sharing each epoch (default 1).</param>
+    /// <param name="shard_index">This worker's rank in [0, <paramref name="num_shards"/>); see the single-input overload.</param>
     /// <param name="workers">Threads augmenting each batch (default: all cores).</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
     public NumpyArrayIterator flow(
@@ -66,7 +74,9 @@ public sealed partial class ImageDataGenerator
         string save_format = "png",
         bool ignore_class_split = false,
         string? subset = null,
+        int num_shards = 1,
+        int shard_index = 0,
         int workers = -1,
         int prefetch = 0) =>
-        new(this, x, y, sample_weight, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, workers, prefetch);
+        new(this, x, y, sample_weight, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, num_shards, shard_index, workers, prefetch);
 }

@@ -8,7 +8,7 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// NDArray where Keras returns x alone. Disposing it hands its image buffer back to the iterator for reuse;
 /// a batch that is not disposed is never written to again.
 /// </summary>
-public sealed class Batch : IDisposable
+public sealed partial class Batch : IDisposable
 {
     private readonly Action<Batch>? _onDispose;
     private int _disposed;
@@ -57,7 +57,7 @@ public sealed class Batch : IDisposable
     /// <summary>The images as contiguous float32 memory, when the batch is float32.</summary>
     public Memory<float> AsMemory() => Buffer is { } b
         ? b.AsMemory(0, (int)x.size)
-        : throw new InvalidOperationException("This batch is float64; read it through `x`.");
+        : Interop.NDArrayMemory.Memory<float>(x, nameof(x));
 
     /// <summary>Keras returns x alone when there are no labels.</summary>
     public static implicit operator NDArray(Batch batch) => batch.x;

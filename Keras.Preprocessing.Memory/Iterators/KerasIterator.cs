@@ -282,12 +282,15 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     {
         if (_orderEpoch != epochNumber)
         {
-            _order = EpochOrder.Create(n, shuffle, EffectiveSeed, epochNumber);
+            _order = CreateOrder(epochNumber);
             _orderEpoch = epochNumber;
         }
 
         return _order;
     }
+
+    /// <summary>The order of this iterator's <c>n</c> samples in an epoch; a sharded iterator serves its slice of a larger one.</summary>
+    private protected virtual int[] CreateOrder(long epochNumber) => EpochOrder.Create(n, shuffle, EffectiveSeed, epochNumber);
 
     private void DropPrefetched()
     {

@@ -7,7 +7,7 @@ using NumSharp;
 namespace Keras.Preprocessing.Memory.Iterators;
 
 /// <summary>
-/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int)"/>
+/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int)"/>
 /// returns: batches of augmented images from an in-memory array, with their labels and sample weights. The
 /// caller's array is read in place (uint8 stays uint8 in memory); each batch is converted to float32 as it is built.
 /// </summary>
@@ -20,6 +20,8 @@ public sealed class NumpyArrayIterator : KerasIterator
     private readonly int _offset;
     private readonly BatchAugmenter _augmenter;
     private readonly BatchImageWriter? _writer;
+    private readonly Sharding _sharding;
+    private readonly int _total;
 
     internal NumpyArrayIterator(
         ImageDataGenerator generator,
@@ -34,16 +36,20 @@ public sealed class NumpyArrayIterator : KerasIterator
         string saveFormat,
         bool ignoreClassSplit,
         string? subset,
+        int numShards,
+        int shardIndex,
         int workers,
         int prefetch)
-        : this(generator, Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
+        : this(generator, Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), Sharding.Create(numShards, shardIndex, shuffle, seed), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
     {
     }
 
     private NumpyArrayIterator(
-        ImageDataGenerator generator, Prepared p, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
-        : base(p.Count, batchSize, shuffle, seed, prefetch)
+        ImageDataGenerator generator, Prepared p, Sharding sharding, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
+        : base(sharding.Range(p.Count).Count, batchSize, shuffle, seed, prefetch)
     {
+        _sharding = sharding;
+        _total = p.Count;
         image_data_generator = generator;
         _images = p.Images;
         _misc = p.Misc;
@@ -93,6 +99,20 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// <summary>Where the images are augmented ("cpu", or a GPU).</summary>
     public string device => _augmenter.Device;
 
+    /// <summary>How many data-parallel workers share each epoch (tf.data <c>shard(num_shards, index)</c>); 1 when not sharded.</summary>
+    public int num_shards => _sharding.NumShards;
+
+    /// <summary>Which worker's slice of each epoch this iterator serves, in [0, num_shards).</summary>
+    public int shard_index => _sharding.ShardIndex;
+
+    /// <summary>The seed that keys the order and augmentations (the given one, or the one drawn for this iterator).</summary>
+    internal long AugmentationSeed => EffectiveSeed;
+
+    /// <summary>Where the served samples start in <see cref="x"/> (non-zero for the "training" subset).</summary>
+    internal int SourceOffset => _offset;
+
+    internal ImageArray Images => _images;
+
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
     {
@@ -113,6 +133,9 @@ public sealed class NumpyArrayIterator : KerasIterator
 
         return new Batch(images, inputs, _labels?.Gather(indices), _weights?.Gather(indices), indices, buffer, _augmenter.Return);
     }
+
+    /// <inheritdoc />
+    private protected override int[] CreateOrder(long epochNumber) => _sharding.Order(_total, shuffle, EffectiveSeed, epochNumber);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
