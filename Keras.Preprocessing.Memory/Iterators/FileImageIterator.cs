@@ -222,30 +222,30 @@ public abstract class FileImageIterator : KerasIterator
             case ClassMode.Input:
                 return [images.copy()];
             case ClassMode.Binary or ClassMode.Sparse:
-            {
-                var y = new float[n];
-                for (int i = 0; i < n; i++)
                 {
-                    y[i] = _classLists![indices[i]][0];
-                }
+                    var y = new float[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        y[i] = _classLists![indices[i]][0];
+                    }
 
-                return [ToDType(new NDArray(y, new Shape(n)))];
-            }
+                    return [ToDType(new NDArray(y, new Shape(n)))];
+                }
 
             case ClassMode.Categorical:
-            {
-                int k = class_indices.Count;
-                var y = new float[n * k];
-                for (int i = 0; i < n; i++)
                 {
-                    foreach (int c in _classLists![indices[i]])
+                    int k = class_indices.Count;
+                    var y = new float[n * k];
+                    for (int i = 0; i < n; i++)
                     {
-                        y[(i * k) + c] = 1f;
+                        foreach (int c in _classLists![indices[i]])
+                        {
+                            y[(i * k) + c] = 1f;
+                        }
                     }
-                }
 
-                return [ToDType(new NDArray(y, new Shape(n, k)))];
-            }
+                    return [ToDType(new NDArray(y, new Shape(n, k)))];
+                }
 
             case ClassMode.MultiOutput or ClassMode.Raw:
                 return [.. _targetRows.Select(t => t.Gather(indices))];

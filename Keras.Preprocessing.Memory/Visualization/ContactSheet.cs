@@ -1,3 +1,5 @@
+using Keras.Preprocessing.Memory.Parameters;
+using NumSharp;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Sampling;
@@ -81,7 +83,8 @@ internal static class ContactSheet
     /// <summary>Copies one tile into the RGBA canvas; grayscale is spread over R, G and B, alpha is opaque unless given.</summary>
     private static void Blit(byte[] canvas, int canvasWidth, int left, int top, ReadOnlySpan<float> image, ImageGeometry g)
     {
-        var bytes = BatchImageWriter.ToBytes(image, g.Rows, g.Cols, g.Channels, g.IsChannelsFirst != 0);
+        using var array = new NDArray(image.ToArray(), new Shape(g.Shape));
+        var bytes = ImageUtils.array_to_img(array, g.Layout.ToKerasName()).pixels;
         for (int y = 0; y < g.Rows; y++)
         {
             for (int x = 0; x < g.Cols; x++)
