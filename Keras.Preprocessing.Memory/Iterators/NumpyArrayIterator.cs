@@ -1,4 +1,5 @@
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Gpu;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
@@ -7,7 +8,7 @@ using NumSharp;
 namespace Keras.Preprocessing.Memory.Iterators;
 
 /// <summary>
-/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int)"/>
+/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, string)"/>
 /// returns: batches of augmented images from an in-memory array, with their labels and sample weights. The
 /// caller's array is read in place (uint8 stays uint8 in memory); each batch is converted to float32 as it is built.
 /// </summary>
@@ -36,13 +37,24 @@ public sealed class NumpyArrayIterator : KerasIterator
         bool ignoreClassSplit,
         string? subset,
         int workers,
-        int prefetch)
-        : this(generator, Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
+        int prefetch,
+        string device)
+        : this(generator, DeviceSpec.Parse(device), Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
     {
     }
 
     private NumpyArrayIterator(
-        ImageDataGenerator generator, Prepared p, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
+        ImageDataGenerator generator,
+        DeviceSpec device,
+        Prepared p,
+        int batchSize,
+        bool shuffle,
+        int? seed,
+        string? saveToDir,
+        string savePrefix,
+        string saveFormat,
+        int workers,
+        int prefetch)
         : base(p.Count, batchSize, shuffle, seed, prefetch)
     {
         image_data_generator = generator;
@@ -51,7 +63,6 @@ public sealed class NumpyArrayIterator : KerasIterator
         _labels = p.Labels;
         _weights = p.Weights;
         _offset = p.Offset;
-        _executor = new CpuAugmentationEngine(workers);
         save_to_dir = saveToDir;
         save_prefix = savePrefix;
         save_format = saveFormat;
@@ -59,6 +70,9 @@ public sealed class NumpyArrayIterator : KerasIterator
         {
             _writer = new BatchImageWriter(saveToDir, savePrefix, saveFormat, generator.Settings.DataFormat);
         }
+
+        // Last, once every argument is known good: a GPU executor holds device memory from here on.
+        _executor = DeviceSelector.Create(device, _images, batchSize, workers);
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
@@ -91,35 +105,46 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// <summary>Keras <c>save_format</c>.</summary>
     public string save_format { get; }
 
-    /// <summary>Where the images are augmented ("cpu", or a GPU).</summary>
+    /// <summary>
+    /// Where the images are augmented, as chosen by <c>flow(device: ...)</c>: "cpu", "cuda:N", or "ilgpu-cpu"
+    /// (tests). "auto" resolves to what it picked; a GPU that cannot hold a batch reports "cpu".
+    /// </summary>
     public string device => _executor.Name;
+
+    /// <summary>
+    /// The next batch, like <c>next()</c>, but left in device memory for consumers that take it there (the
+    /// images are never downloaded). Needs a GPU device (<see cref="device"/> other than "cpu"). Prefetched
+    /// host batches are dropped, so mixing it with <c>next()</c> skips nothing.
+    /// </summary>
+    public DeviceBatch next_on_device()
+    {
+        if (_executor is not GpuAugmentationExecutor gpu)
+        {
+            throw new InvalidOperationException(
+                $"`next_on_device()` needs a GPU device, but this iterator augments on \"{device}\": create it with flow(..., device: \"gpu\").");
+        }
+
+        return ServeNext((epochNumber, indices) =>
+        {
+            var buffer = gpu.ExecuteToDevice(Request(epochNumber, indices));
+            return new DeviceBatch(
+                buffer,
+                [indices.Length, .. _images.Geometry.Shape],
+                device,
+                _labels?.Gather(indices),
+                _weights?.Gather(indices),
+                indices,
+                gpu.ReturnDeviceBuffer);
+        });
+    }
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
     {
         var generator = image_data_generator;
         var g = _images.Geometry;
-        var plans = new SamplePlan[indices.Length];
-        for (int i = 0; i < indices.Length; i++)
-        {
-            int source = _offset + indices[i];
-            var rng = SampleRandom.For(EffectiveSeed, RandomStream.Transform, epochNumber, source);
-            var parameters = RandomTransformSampler.Sample(generator.Settings, g.Rows, g.Cols, ref rng);
-            plans[i] = SamplePlan.Create(source, parameters, g.Rows, g.Cols);
-        }
-
         var buffer = _pool.Rent(indices.Length * g.Size);
-        _executor.Execute(
-            new AugmentationRequest
-            {
-                Source = _images,
-                Plans = plans,
-                FillMode = generator.Settings.FillMode,
-                Cval = (float)generator.Settings.Cval,
-                InterpolationOrder = generator.Settings.InterpolationOrder,
-                Standardization = generator.CurrentStandardization(g),
-            },
-            buffer);
+        _executor.Execute(Request(epochNumber, indices), buffer);
 
         long[] shape = [indices.Length, .. g.Shape];
         var images = generator.ToOutput(buffer, shape);
@@ -145,6 +170,31 @@ public sealed class NumpyArrayIterator : KerasIterator
             indices,
             pooled ? buffer : null,
             pooled ? batch => _pool.Return(batch.Buffer!) : null);
+    }
+
+    /// <summary>The work of one batch: each sample's plan, drawn from (seed, epoch, sample), and the standardization now.</summary>
+    private AugmentationRequest Request(long epochNumber, int[] indices)
+    {
+        var generator = image_data_generator;
+        var g = _images.Geometry;
+        var plans = new SamplePlan[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int source = _offset + indices[i];
+            var rng = SampleRandom.For(EffectiveSeed, RandomStream.Transform, epochNumber, source);
+            var parameters = RandomTransformSampler.Sample(generator.Settings, g.Rows, g.Cols, ref rng);
+            plans[i] = SamplePlan.Create(source, parameters, g.Rows, g.Cols);
+        }
+
+        return new AugmentationRequest
+        {
+            Source = _images,
+            Plans = plans,
+            FillMode = generator.Settings.FillMode,
+            Cval = (float)generator.Settings.Cval,
+            InterpolationOrder = generator.Settings.InterpolationOrder,
+            Standardization = generator.CurrentStandardization(g),
+        };
     }
 
     /// <inheritdoc />
