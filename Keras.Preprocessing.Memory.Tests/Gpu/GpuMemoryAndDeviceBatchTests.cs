@@ -114,6 +114,19 @@ public sealed class GpuMemoryAndDeviceBatchTests
     }
 
     [TestMethod]
+    public void ADeviceBatchMayOutliveItsIterator()
+    {
+        using var x = GpuTestData.Images("uint8", 4, 3);
+        var it = new ImageDataGenerator(rotation_range: 5).flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
+        var batch = it.next_on_device();
+
+        it.Dispose();
+        batch.Dispose();
+
+        Assert.ThrowsExactly<ObjectDisposedException>(() => batch.x);
+    }
+
+    [TestMethod]
     public void NextOnDeviceNeedsAGpuDevice()
     {
         using var x = GpuTestData.Images("uint8", 2, 3);

@@ -8,7 +8,8 @@ namespace Keras.Preprocessing.Memory.Gpu;
 /// A batch left in device memory (what <see cref="Iterators.NumpyArrayIterator.next_on_device"/> returns), for
 /// consumers that take device memory, like a TensorFlow tensor placed on the GPU. The images are float32 in the
 /// iterator's data format; labels and sample weights stay on the host as in a <see cref="Iterators.Batch"/>.
-/// Dispose it to hand its device buffer back for the next batch.
+/// Dispose it to hand its device buffer back for the next batch. The buffer is freed with the iterator, so use
+/// the batch before disposing the iterator that made it.
 /// </summary>
 public sealed class DeviceBatch : IDisposable
 {
@@ -72,6 +73,8 @@ public sealed class DeviceBatch : IDisposable
     /// <summary>Copies the images to the host as a float32 NDArray (TensorFlow's <c>tensor.numpy()</c>).</summary>
     public NDArray numpy()
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _buffer.Accelerator.Bind(); // the caller's thread may not have the device's context yet
         var host = _buffer.View.SubView(0, size).GetAsArray1D();
         return new NDArray(host, new Shape(shape));
     }

@@ -86,6 +86,8 @@ internal sealed unsafe class GpuAugmentationExecutor : IAugmentationExecutor
             return;
         }
 
+        // CUDA work needs the context current on this thread (prefetch runs batches on pool threads).
+        _device.Accelerator.Bind();
         var lane = RentLane();
         try
         {
@@ -109,6 +111,7 @@ internal sealed unsafe class GpuAugmentationExecutor : IAugmentationExecutor
     {
         var g = request.Source.Geometry;
         long count = Math.Max(1, (long)request.Plans.Length * g.Size);
+        _device.Accelerator.Bind();
         var buffer = RentDeviceBuffer(count);
         var lane = RentLane();
         try
@@ -222,6 +225,8 @@ internal sealed unsafe class GpuAugmentationExecutor : IAugmentationExecutor
 
             _disposed = true;
         }
+
+        _device.Accelerator.Bind();
 
         // Wait for batches in flight to hand their lanes back.
         for (int i = 0; i < LaneCount; i++)
