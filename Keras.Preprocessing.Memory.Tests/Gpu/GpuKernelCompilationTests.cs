@@ -43,6 +43,11 @@ public sealed class GpuKernelCompilationTests
 
         var ptx = ((PTXCompiledKernel)compiled).PTXAssembly;
         StringAssert.Contains(ptx, ".entry", $"{kernel} produced no PTX entry point");
+        if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal))
+        {
+            // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
+            StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
+        }
     }
 
     private static MethodInfo Resolve(string kernel)

@@ -84,9 +84,11 @@ internal static class DeviceSelector
             using var context = Context.Create(builder => builder.Cuda());
             return context.GetCudaDevices().Count;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException or InvalidOperationException or NotSupportedException)
+        catch (Exception)
         {
-            return 0; // no driver library: a machine without a GPU
+            // No driver library, or a driver ILGPU cannot use (too old, broken install): no usable GPU, so "auto"
+            // means the CPU and a named GPU fails with Create's message naming the device.
+            return 0;
         }
     }
 }
