@@ -35,6 +35,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="allow_outside_directory">Allow file names that resolve outside <paramref name="directory"/> (e.g. with "..").</param>
     /// <param name="workers">Threads for decoding and augmenting (default: all cores).</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
+    /// <param name="device">"auto" (default), "cpu", or a GPU ("gpu", "gpu:N") — a GPU needs <paramref name="cache"/>, and then holds the decoded dataset.</param>
     public DataFrameIterator flow_from_dataframe(
         DataFrame dataframe,
         string? directory = null,
@@ -59,9 +60,10 @@ public sealed partial class ImageDataGenerator
         IProgress<DecodeProgress>? progress = null,
         bool allow_outside_directory = false,
         int workers = -1,
-        int prefetch = 0)
+        int prefetch = 0,
+        string device = "auto")
     {
-        var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch);
+        var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch, device);
         return new DataFrameIterator(this, new DataFrameRequest(
             dataframe, directory, x_col, y_col ?? "class", weight_col, classes, class_mode, SubsetSplit(subset), validate_filenames, allow_outside_directory, options));
     }
@@ -89,6 +91,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="progress">Receives decode progress while caching.</param>
     /// <param name="workers">Threads for decoding and augmenting (default: all cores).</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
+    /// <param name="device">"auto" (default), "cpu", or a GPU ("gpu", "gpu:N") — a GPU needs <paramref name="cache"/>, and then holds the decoded dataset.</param>
     public DirectoryIterator flow_from_directory(
         string directory,
         (int height, int width)? target_size = null,
@@ -108,15 +111,16 @@ public sealed partial class ImageDataGenerator
         bool cache = false,
         IProgress<DecodeProgress>? progress = null,
         int workers = -1,
-        int prefetch = 0)
+        int prefetch = 0,
+        string device = "auto")
     {
-        var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch);
+        var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch, device);
         return new DirectoryIterator(this, new DirectoryRequest(directory, classes, class_mode, follow_links, SubsetSplit(subset), options));
     }
 
     private static FileIteratorOptions FileOptions(
         (int height, int width)? targetSize, string colorMode, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix,
-        string saveFormat, string interpolation, bool keepAspectRatio, bool cache, IProgress<DecodeProgress>? progress, int workers, int prefetch)
+        string saveFormat, string interpolation, bool keepAspectRatio, bool cache, IProgress<DecodeProgress>? progress, int workers, int prefetch, string device)
     {
         if (colorMode is not ("rgb" or "rgba" or "grayscale"))
         {
@@ -129,7 +133,7 @@ public sealed partial class ImageDataGenerator
             throw new ArgumentException($"`target_size` should be two positive integers (height, width). Received ({size.height}, {size.width})", "target_size");
         }
 
-        return new FileIteratorOptions(size, colorMode, batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, interpolation, keepAspectRatio, cache, progress, workers, prefetch);
+        return new FileIteratorOptions(size, colorMode, batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, interpolation, keepAspectRatio, cache, progress, workers, prefetch, device);
     }
 
     /// <summary>Keras's split for file iterators: validation is the first fraction, training the rest.</summary>

@@ -25,6 +25,12 @@ public sealed partial class ImageDataGenerator
     /// first shards, one sample each. Shuffling across shards needs a fixed <paramref name="seed"/>.</param>
     /// <param name="workers">Threads augmenting each batch (default: all cores). Results do not depend on it.</param>
     /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0). Results do not depend on it.</param>
+    /// <param name="device">
+    /// Where to augment, spelled as TensorFlow spells devices: "auto" (default: the first CUDA GPU when there is one,
+    /// else the CPU), "cpu", "gpu"/"cuda" or "gpu:N"/"cuda:N" (an error when that GPU is missing). On a GPU the
+    /// array is uploaded once and batches are computed there; prefetch ≥ 1 overlaps a batch's download with the
+    /// next one's kernels. "ilgpu-cpu" runs the GPU kernels on ILGPU's CPU accelerator and is meant for tests.
+    /// </param>
     public NumpyArrayIterator flow(
         NDArray x,
         NDArray? y = null,
@@ -40,8 +46,9 @@ public sealed partial class ImageDataGenerator
         int num_shards = 1,
         int shard_index = 0,
         int workers = -1,
-        int prefetch = 0) =>
-        flow([x], y, batch_size, shuffle, sample_weight, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, num_shards, shard_index, workers, prefetch);
+        int prefetch = 0,
+        string device = "auto") =>
+        flow([x], y, batch_size, shuffle, sample_weight, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, num_shards, shard_index, workers, prefetch, device);
 
     /// <summary>
     /// Keras's multi-input form of <c>flow</c>: <paramref name="x"/>[0] holds the images, which are augmented; the
@@ -62,6 +69,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="shard_index">This worker's rank in [0, <paramref name="num_shards"/>); see the single-input overload.</param>
     /// <param name="workers">Threads augmenting each batch (default: all cores).</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
+    /// <param name="device">Where to augment: "auto" (default), "cpu", "gpu", "gpu:N" (see the single-input overload).</param>
     public NumpyArrayIterator flow(
         IReadOnlyList<NDArray> x,
         NDArray? y = null,
@@ -77,6 +85,7 @@ public sealed partial class ImageDataGenerator
         int num_shards = 1,
         int shard_index = 0,
         int workers = -1,
-        int prefetch = 0) =>
-        new(this, x, y, sample_weight, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, num_shards, shard_index, workers, prefetch);
+        int prefetch = 0,
+        string device = "auto") =>
+        new(this, x, y, sample_weight, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, ignore_class_split, subset, num_shards, shard_index, workers, prefetch, device);
 }

@@ -123,10 +123,13 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         {
             // Keras clips to the warped image's own extremes; the clip is monotone, so the new extremes follow.
             float shift = plan.ChannelShift;
-            TensorPrimitives.Add(values, shift, values);
-            TensorPrimitives.Max(values, min, values);
-            TensorPrimitives.Min(values, max, values);
-            (min, max) = (Math.Min(Math.Max(min + shift, min), max), Math.Min(Math.Max(max + shift, min), max));
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = ChannelShift.Apply(values[i], shift, min, max);
+            }
+
+            var shifted = ChannelShift.Shifted(shift, min, max);
+            (min, max) = (shifted.Min, shifted.Max);
         }
 
         if (plan.HasBrightness != 0)
@@ -142,7 +145,6 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         double sampleMean = 0, sampleDivisor = 1;
         if (st.SamplewiseCenter || st.SamplewiseStdNormalization)
         {
-            double rescale = st.Rescale ?? 1.0;
             double mean = 0;
             foreach (float v in values)
             {
@@ -150,22 +152,19 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             }
 
             mean /= values.Length;
-            if (st.SamplewiseCenter)
-            {
-                sampleMean = mean * rescale;
-            }
-
+            double squares = 0;
             if (st.SamplewiseStdNormalization)
             {
-                double squares = 0;
                 foreach (float v in values)
                 {
                     double d = v - mean;
                     squares += d * d;
                 }
-
-                sampleDivisor = (Math.Abs(rescale) * Math.Sqrt(squares / values.Length)) + Standardization.Epsilon;
             }
+
+            var moments = Normalization.SampleStatistics(
+                mean, squares, values.Length, st.Rescale ?? 1.0, st.SamplewiseCenter ? 1 : 0, st.SamplewiseStdNormalization ? 1 : 0);
+            (sampleMean, sampleDivisor) = (moments.Mean, moments.Divisor);
         }
 
         ChannelAffine.For(st, g, sampleMean, sampleDivisor).ApplyRows(image, g, 0, g.Rows);
@@ -174,12 +173,9 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
 
     private static void ApplyBrightness(Span<float> values, in ImageGeometry g, float min, float max, float factor)
     {
-        // Only an RGBA image has an alpha band for PIL to leave alone.
-        int alphaChannel = g.Channels == 4 ? 3 : -1;
         for (int i = 0; i < values.Length; i++)
         {
-            int ch = g.ChannelStride == 1 ? i % g.Channels : i / g.ChannelStride;
-            values[i] = PilBrightness.Apply(values[i], min, max, factor, ch == alphaChannel);
+            values[i] = PilBrightness.Apply(values[i], min, max, factor, PilBrightness.IsAlpha(g.ChannelOf(i), g.Channels));
         }
     }
 

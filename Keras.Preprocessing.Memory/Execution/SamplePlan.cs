@@ -41,6 +41,10 @@ public readonly struct SamplePlan
     /// <summary>True when the image's min and max after the warp are needed (channel shift or brightness).</summary>
     public bool NeedsExtremes => HasChannelShift != 0 || HasBrightness != 0;
 
+    /// <summary>The same plan reading image <paramref name="sourceIndex"/> instead (the slot of a streamed copy).</summary>
+    internal SamplePlan WithSourceIndex(int sourceIndex) =>
+        new(sourceIndex, Grid, HasChannelShift != 0 ? ChannelShift : null, HasBrightness != 0 ? Brightness : null);
+
     /// <summary>Resolves a transform for an image of the given size.</summary>
     internal static SamplePlan Create(int sourceIndex, in TransformParameters p, int rows, int cols) => new(
         sourceIndex,

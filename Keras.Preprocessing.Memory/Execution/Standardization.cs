@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.PixelMath;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Execution;
@@ -10,7 +11,7 @@ namespace Keras.Preprocessing.Memory.Execution;
 internal sealed class Standardization
 {
     /// <summary>Keras's epsilon in the std divisions.</summary>
-    public const float Epsilon = 1e-6f;
+    public const float Epsilon = Normalization.Epsilon;
 
     public Func<NDArray, NDArray>? PreprocessingFunction { get; init; }
 
@@ -45,27 +46,16 @@ internal sealed class Standardization
     /// </summary>
     public void ChannelAffine(int channels, double sampleMean, double sampleDivisor, Span<float> scale, Span<float> bias)
     {
-        float rescale = Rescale ?? 1f;
+        double rescale = Rescale ?? 1f;
         bool featurewise = !HasElementwiseFeatures(channels);
+        int hasMean = featurewise && FeatureMean is not null ? 1 : 0;
+        int hasStd = featurewise && FeatureStd is not null ? 1 : 0;
         for (int ch = 0; ch < channels; ch++)
         {
-            // v' = (((v * rescale) - sampleMean) / sampleDivisor - mean_c) / (std_c + eps)
-            double a = rescale / sampleDivisor;
-            double b = -sampleMean / sampleDivisor;
-            if (featurewise && FeatureMean is { } mean)
-            {
-                b -= mean[ch];
-            }
-
-            if (featurewise && FeatureStd is { } std)
-            {
-                double d = std[ch] + (double)Epsilon;
-                a /= d;
-                b /= d;
-            }
-
-            scale[ch] = (float)a;
-            bias[ch] = (float)b;
+            var c = Normalization.ChannelCoefficients(
+                rescale, sampleMean, sampleDivisor, hasMean, hasMean != 0 ? FeatureMean![ch] : 0, hasStd, hasStd != 0 ? FeatureStd![ch] : 0);
+            scale[ch] = c.Scale;
+            bias[ch] = c.Bias;
         }
     }
 
@@ -77,21 +67,13 @@ internal sealed class Standardization
             return;
         }
 
+        int hasMean = FeatureMean is null ? 0 : 1, hasStd = FeatureStd is null ? 0 : 1;
         for (int i = 0; i < image.Length; i++)
         {
             int ch = channelStride == 1 ? i % channels : i / channelStride;
-            float v = image[i];
-            if (FeatureMean is { } mean)
-            {
-                v -= mean.Length == channels ? mean[ch] : mean[i];
-            }
-
-            if (FeatureStd is { } std)
-            {
-                v /= (std.Length == channels ? std[ch] : std[i]) + Epsilon;
-            }
-
-            image[i] = v;
+            float mean = FeatureMean is { } m ? m[m.Length == channels ? ch : i] : 0;
+            float std = FeatureStd is { } s ? s[s.Length == channels ? ch : i] : 0;
+            image[i] = Normalization.ApplyFeature(image[i], hasMean, mean, hasStd, std);
         }
     }
 }

@@ -32,6 +32,28 @@ internal sealed class BatchAugmenter : IDisposable
     public AugmentedImages Augment(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
     {
         var g = source.Geometry;
+        var request = Request(source, sourceIndices, sampleKeys, seed, epoch);
+        var buffer = _pool.Rent(request.Plans.Length * g.Size);
+        _executor.Execute(request, buffer);
+
+        long[] shape = [request.Plans.Length, .. g.Shape];
+        var images = _generator.ToOutput(buffer, shape);
+        if (_generator.OutputType == OutputDType.Float32)
+        {
+            return new AugmentedImages(images, buffer);
+        }
+
+        _pool.Return(buffer);
+        return new AugmentedImages(images, null);
+    }
+
+    /// <summary>The executor this augmenter runs on.</summary>
+    public IAugmentationExecutor Executor => _executor;
+
+    /// <summary>The work of one batch: each sample's plan, drawn from its (seed, epoch, sample) stream, and the standardization now.</summary>
+    public AugmentationRequest Request(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
+    {
+        var g = source.Geometry;
         var settings = _generator.Settings;
         var plans = new SamplePlan[sourceIndices.Length];
         for (int i = 0; i < plans.Length; i++)
@@ -41,28 +63,15 @@ internal sealed class BatchAugmenter : IDisposable
             plans[i] = SamplePlan.Create(sourceIndices[i], parameters, g.Rows, g.Cols);
         }
 
-        var buffer = _pool.Rent(plans.Length * g.Size);
-        _executor.Execute(
-            new AugmentationRequest
-            {
-                Source = source,
-                Plans = plans,
-                FillMode = settings.FillMode,
-                Cval = (float)settings.Cval,
-                InterpolationOrder = settings.InterpolationOrder,
-                Standardization = _generator.CurrentStandardization(g),
-            },
-            buffer);
-
-        long[] shape = [plans.Length, .. g.Shape];
-        var images = _generator.ToOutput(buffer, shape);
-        if (_generator.OutputType == OutputDType.Float32)
+        return new AugmentationRequest
         {
-            return new AugmentedImages(images, buffer);
-        }
-
-        _pool.Return(buffer);
-        return new AugmentedImages(images, null);
+            Source = source,
+            Plans = plans,
+            FillMode = settings.FillMode,
+            Cval = (float)settings.Cval,
+            InterpolationOrder = settings.InterpolationOrder,
+            Standardization = _generator.CurrentStandardization(g),
+        };
     }
 
     /// <summary>What a disposed batch hands back.</summary>

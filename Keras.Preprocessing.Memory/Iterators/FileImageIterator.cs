@@ -41,7 +41,6 @@ public abstract class FileImageIterator : KerasIterator
         sample_weight = setup.Weights;
         _weights = setup.Weights is null ? null : RowGather.Wrap(setup.Weights, 0, _samples.Length);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = o.Workers > 0 ? o.Workers : Environment.ProcessorCount };
-        _augmenter = new BatchAugmenter(generator, new CpuAugmentationEngine(o.Workers));
         class_indices = setup.ClassIndices;
         target_size = o.TargetSize;
         color_mode = o.ColorMode;
@@ -68,6 +67,17 @@ public abstract class FileImageIterator : KerasIterator
 
             _cachedImages = ImageArray.Wrap(_cache, generator.Settings.DataFormat);
         }
+
+        // A GPU holds the decoded dataset; without the cache the images live on disk and are augmented where they are decoded.
+        var device = Gpu.DeviceSpec.Parse(o.Device);
+        if (_cachedImages is null && device.Kind is not (Gpu.DeviceKind.Auto or Gpu.DeviceKind.Cpu))
+        {
+            throw new ArgumentException($"`device` \"{o.Device}\" needs `cache=true`: a GPU augments the decoded dataset it holds.", "device");
+        }
+
+        _augmenter = new BatchAugmenter(
+            generator,
+            _cachedImages is null ? new CpuAugmentationEngine(o.Workers) : Gpu.DeviceSelector.Create(device, _cachedImages, o.BatchSize, o.Workers));
     }
 
     /// <summary>The generator applied to every image (Keras <c>image_data_generator</c>).</summary>
@@ -283,7 +293,8 @@ internal sealed record FileIteratorOptions(
     bool Cache,
     IProgress<DecodeProgress>? Progress,
     int Workers,
-    int Prefetch);
+    int Prefetch,
+    string Device);
 
 /// <summary>What a subclass resolved from its listing: the samples and their labels, after filtering and splitting.</summary>
 internal sealed record FileIteratorSetup(

@@ -172,6 +172,30 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         return pending is null ? BuildBatch(ticket.Epoch, ticket.Indices) : pending.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Serves the batch <c>next()</c> would serve, built by <paramref name="build"/> instead of
+    /// <see cref="BuildBatch"/> (for batches of another form, e.g. left on a device). Batches prefetched for
+    /// <c>next()</c> are dropped, so the two may be mixed without skipping samples.
+    /// </summary>
+    private protected T ServeNext<T>(Func<long, int[], T> build)
+    {
+        Ticket ticket;
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (_inFlight.Count > 0)
+            {
+                DropPrefetched();
+                _reserved = _served;
+            }
+
+            ticket = Reserve();
+            _served = _reserved;
+        }
+
+        return build(ticket.Epoch, ticket.Indices);
+    }
+
     /// <summary>Starts a new epoch: a fresh order when shuffling (Keras <c>on_epoch_end</c>).</summary>
     public void on_epoch_end()
     {

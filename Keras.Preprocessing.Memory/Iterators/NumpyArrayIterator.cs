@@ -1,4 +1,4 @@
-using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Gpu;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
@@ -7,7 +7,7 @@ using NumSharp;
 namespace Keras.Preprocessing.Memory.Iterators;
 
 /// <summary>
-/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int)"/>
+/// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int, string)"/>
 /// returns: batches of augmented images from an in-memory array, with their labels and sample weights. The
 /// caller's array is read in place (uint8 stays uint8 in memory); each batch is converted to float32 as it is built.
 /// </summary>
@@ -39,13 +39,14 @@ public sealed class NumpyArrayIterator : KerasIterator
         int numShards,
         int shardIndex,
         int workers,
-        int prefetch)
-        : this(generator, Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), Sharding.Create(numShards, shardIndex, shuffle, seed), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
+        int prefetch,
+        string device)
+        : this(generator, DeviceSpec.Parse(device), Prepare(generator, x, y, sampleWeight, subset, ignoreClassSplit), Sharding.Create(numShards, shardIndex, shuffle, seed), batchSize, shuffle, seed, saveToDir, savePrefix, saveFormat, workers, prefetch)
     {
     }
 
     private NumpyArrayIterator(
-        ImageDataGenerator generator, Prepared p, Sharding sharding, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
+        ImageDataGenerator generator, DeviceSpec device, Prepared p, Sharding sharding, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
         : base(sharding.Range(p.Count).Count, batchSize, shuffle, seed, prefetch)
     {
         _sharding = sharding;
@@ -56,7 +57,6 @@ public sealed class NumpyArrayIterator : KerasIterator
         _labels = p.Labels;
         _weights = p.Weights;
         _offset = p.Offset;
-        _augmenter = new BatchAugmenter(generator, new CpuAugmentationEngine(workers));
         save_to_dir = saveToDir;
         save_prefix = savePrefix;
         save_format = saveFormat;
@@ -64,6 +64,9 @@ public sealed class NumpyArrayIterator : KerasIterator
         {
             _writer = new BatchImageWriter(saveToDir, savePrefix, saveFormat, generator.Settings.DataFormat);
         }
+
+        // Last, once every argument is known good: a GPU executor holds device memory from here on.
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, workers));
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
@@ -96,8 +99,39 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// <summary>Keras <c>save_format</c>.</summary>
     public string save_format { get; }
 
-    /// <summary>Where the images are augmented ("cpu", or a GPU).</summary>
+    /// <summary>
+    /// Where the images are augmented, as chosen by <c>flow(device: ...)</c>: "cpu", "cuda:N", or "ilgpu-cpu"
+    /// (tests). "auto" resolves to what it picked; a GPU that cannot hold a batch reports "cpu".
+    /// </summary>
     public string device => _augmenter.Device;
+
+    /// <summary>
+    /// The next batch, like <c>next()</c>, but left in device memory for consumers that take it there (the
+    /// images are never downloaded). Needs a GPU device (<see cref="device"/> other than "cpu"). Prefetched
+    /// host batches are dropped, so mixing it with <c>next()</c> skips nothing.
+    /// </summary>
+    public DeviceBatch next_on_device()
+    {
+        if (_augmenter.Executor is not GpuAugmentationExecutor gpu)
+        {
+            throw new InvalidOperationException(
+                $"`next_on_device()` needs a GPU device, but this iterator augments on \"{device}\": create it with flow(..., device: \"gpu\").");
+        }
+
+        return ServeNext((epochNumber, indices) =>
+        {
+            var sources = SourceIndices(indices);
+            var buffer = gpu.ExecuteToDevice(_augmenter.Request(_images, sources, sources, EffectiveSeed, epochNumber));
+            return new DeviceBatch(
+                buffer,
+                [indices.Length, .. _images.Geometry.Shape],
+                device,
+                _labels?.Gather(indices),
+                _weights?.Gather(indices),
+                indices,
+                gpu.ReturnDeviceBuffer);
+        });
+    }
 
     /// <summary>How many data-parallel workers share each epoch (tf.data <c>shard(num_shards, index)</c>); 1 when not sharded.</summary>
     public int num_shards => _sharding.NumShards;
@@ -116,12 +150,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
     {
-        var sources = new int[indices.Length];
-        for (int i = 0; i < indices.Length; i++)
-        {
-            sources[i] = _offset + indices[i];
-        }
-
+        var sources = SourceIndices(indices);
         var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber);
         _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber);
 
@@ -136,6 +165,18 @@ public sealed class NumpyArrayIterator : KerasIterator
 
     /// <inheritdoc />
     private protected override int[] CreateOrder(long epochNumber) => _sharding.Order(_total, shuffle, EffectiveSeed, epochNumber);
+
+    /// <summary>Positions in <see cref="x"/> of the served samples (a training subset starts past the validation part).</summary>
+    private int[] SourceIndices(int[] indices)
+    {
+        var sources = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            sources[i] = _offset + indices[i];
+        }
+
+        return sources;
+    }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -16,6 +16,10 @@ public static class PilBrightness
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsByteRange(float min, float max) => min >= 0 && max > 1 && max <= 255;
 
+    /// <summary>Whether <paramref name="channel"/> is the alpha band PIL leaves alone: only RGBA images have one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsAlpha(int channel, int channels) => channels == 4 && channel == 3;
+
     /// <summary>
     /// The brightness-shifted value of <paramref name="v"/> in an image whose extremes are
     /// <paramref name="min"/> and <paramref name="max"/>; <paramref name="isAlpha"/> leaves an RGBA alpha band alone.

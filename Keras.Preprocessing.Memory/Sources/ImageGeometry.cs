@@ -45,6 +45,9 @@ public readonly struct ImageGeometry
     /// <summary>Elements in one image.</summary>
     public int Size => Rows * Cols * Channels;
 
+    /// <summary>The channel of element <paramref name="element"/> (an offset within one image).</summary>
+    public int ChannelOf(long element) => (int)(ChannelStride == 1 ? element % Channels : element / ChannelStride);
+
     /// <summary>The data format.</summary>
     public DataFormat Layout => IsChannelsFirst != 0 ? DataFormat.ChannelsFirst : DataFormat.ChannelsLast;
 

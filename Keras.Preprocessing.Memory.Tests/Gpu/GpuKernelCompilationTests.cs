@@ -1,0 +1,67 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using Keras.Preprocessing.Memory.Gpu;
+
+namespace Keras.Preprocessing.Memory.Tests.Gpu;
+
+/// <summary>
+/// ILGPU's CPU accelerator runs kernels as .NET code, so it would not notice code a GPU cannot run (a throw, a
+/// managed array, an unsupported call). Compiling every kernel to PTX, which needs no GPU, does.
+/// </summary>
+[TestClass]
+public sealed class GpuKernelCompilationTests
+{
+    public static IEnumerable<object[]> Kernels =>
+    [
+        [nameof(AugmentationKernels.Warp) + "<UInt8Reader>"],
+        [nameof(AugmentationKernels.Warp) + "<UInt16Reader>"],
+        [nameof(AugmentationKernels.Warp) + "<Int16Reader>"],
+        [nameof(AugmentationKernels.Warp) + "<Int32Reader>"],
+        [nameof(AugmentationKernels.Warp) + "<Float32Reader>"],
+        [nameof(AugmentationKernels.Warp) + "<Float64Reader>"],
+        [nameof(AugmentationKernels.Statistics)],
+        [nameof(AugmentationKernels.Finish)],
+        [nameof(AugmentationKernels.Whiten)],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Kernels))]
+    public void KernelCompilesToPtx(string kernel)
+    {
+        var method = Resolve(kernel);
+        using var context = Context.Create(builder => builder.Cuda());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, null!); // no NVVM: ILGPU's own PTX generator
+        var entry = kernel == nameof(AugmentationKernels.Statistics)
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(method);
+
+        var compiled = backend.Compile(entry, default(KernelSpecialization));
+
+        var ptx = ((PTXCompiledKernel)compiled).PTXAssembly;
+        StringAssert.Contains(ptx, ".entry", $"{kernel} produced no PTX entry point");
+        if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal))
+        {
+            // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
+            StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
+        }
+    }
+
+    private static MethodInfo Resolve(string kernel)
+    {
+        int open = kernel.IndexOf('<');
+        string name = open < 0 ? kernel : kernel[..open];
+        var method = typeof(AugmentationKernels).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+        if (open < 0)
+        {
+            return method;
+        }
+
+        string reader = kernel[(open + 1)..^1];
+        var type = typeof(AugmentationKernels).Assembly.GetType($"Keras.Preprocessing.Memory.Gpu.{reader}", throwOnError: true)!;
+        return method.MakeGenericMethod(type);
+    }
+}

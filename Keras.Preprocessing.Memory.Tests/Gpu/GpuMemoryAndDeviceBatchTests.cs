@@ -1,0 +1,158 @@
+using Keras.Preprocessing.Memory.Gpu;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Tests.Gpu;
+
+/// <summary>Datasets too big for the device (simulated with a small budget), and batches left on the device.</summary>
+[TestClass]
+public sealed class GpuMemoryAndDeviceBatchTests
+{
+    private readonly List<string> _warnings = [];
+
+    [TestInitialize]
+    public void Listen()
+    {
+        KerasWarnings.WriteToStandardError = false;
+        KerasWarnings.Warned += _warnings.Add;
+    }
+
+    [TestCleanup]
+    public void Restore()
+    {
+        KerasWarnings.Warned -= _warnings.Add;
+        DeviceSelector.MemoryBudgetOverride = null;
+    }
+
+    [TestMethod]
+    public void PlannerKeepsStreamsOrGivesUp()
+    {
+        Assert.AreEqual(DatasetPlacement.Resident, MemoryPlanner.Choose(1000, 10, 40, 2, 1080));
+        Assert.AreEqual(DatasetPlacement.Streaming, MemoryPlanner.Choose(1001, 10, 40, 2, 1080));
+        Assert.AreEqual(DatasetPlacement.Host, MemoryPlanner.Choose(1001, 10, 40, 2, 99));
+        Assert.AreEqual((8L << 30) - ((8L << 30) / 10), MemoryPlanner.Budget(8L << 30));
+        Assert.AreEqual((1L << 30) - (256L << 20), MemoryPlanner.Budget(1L << 30));
+    }
+
+    [TestMethod]
+    public void ADatasetThatDoesNotFitIsStreamedWithAWarningAndTheSameResult()
+    {
+        // 9 uint8 images of 12x17x3 = 5508 bytes; two lanes of 3-image float batches = 14688 bytes, staging 3672.
+        DeviceSelector.MemoryBudgetOverride = 14688 + 3672 + 100;
+        var generator = new ImageDataGenerator(rotation_range: 30, channel_shift_range: 10, samplewise_center: true);
+        using var x = GpuTestData.Images("uint8", 9, 3);
+
+        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 3, batches: 4);
+
+        Assert.IsLessThanOrEqualTo(1e-5, error);
+        Assert.IsTrue(_warnings.Any(w => w.Contains("does not fit") && w.Contains("uploads only the images it needs")), string.Join("\n", _warnings));
+    }
+
+    [TestMethod]
+    public void AGpuThatCannotHoldABatchFallsBackToTheCpuEngine()
+    {
+        DeviceSelector.MemoryBudgetOverride = 1000;
+        using var x = GpuTestData.Images("uint8", 9, 3);
+
+        using var it = new ImageDataGenerator(rotation_range: 30).flow(x, batch_size: 3, device: GpuTestData.KernelDevice);
+
+        Assert.AreEqual("cpu", it.device);
+        Assert.IsTrue(_warnings.Any(w => w.Contains("augmenting on the CPU instead")), string.Join("\n", _warnings));
+        using var batch = it.next();
+        CollectionAssert.AreEqual(new long[] { 3, 12, 17, 3 }, batch.x.shape);
+    }
+
+    [TestMethod]
+    public void ADatasetThatFitsStaysResidentWithoutWarnings()
+    {
+        using var x = GpuTestData.Images("uint8", 4, 3);
+
+        using var it = new ImageDataGenerator(rotation_range: 30).flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
+        using var batch = it.next();
+
+        Assert.AreEqual(GpuTestData.KernelDevice, it.device);
+        Assert.IsEmpty(_warnings);
+    }
+
+    [TestMethod]
+    public void NextOnDeviceLeavesTheSameBatchOnTheDevice()
+    {
+        var generator = new ImageDataGenerator(rotation_range: 20, brightness_range: (0.5, 1.5), rescale: 1.0 / 255);
+        using var x = GpuTestData.Images("uint8", 5, 3);
+        using var y = np.arange(5);
+        using var cpu = generator.flow(x, y, batch_size: 3, shuffle: true, seed: 4, device: "cpu");
+        using var gpu = generator.flow(x, y, batch_size: 3, shuffle: true, seed: 4, device: GpuTestData.KernelDevice);
+
+        for (int i = 0; i < 3; i++)
+        {
+            using var expected = cpu.next();
+            using var onDevice = gpu.next_on_device();
+            using var images = onDevice.numpy();
+
+            CollectionAssert.AreEqual(expected.x.shape, onDevice.shape);
+            Assert.AreEqual(onDevice.size, onDevice.x.Length);
+            Assert.AreEqual(GpuTestData.KernelDevice, onDevice.device);
+            CollectionAssert.AreEqual(expected.index_array, onDevice.index_array);
+            CollectionAssert.AreEqual(Fixture.Doubles(expected.y!), Fixture.Doubles(onDevice.y!));
+            Assert.IsLessThanOrEqualTo(1e-5, Fixture.MaxAbsDiff(images, expected.x));
+        }
+    }
+
+    [TestMethod]
+    public void NextOnDeviceAfterPrefetchedBatchesSkipsNothing()
+    {
+        var generator = new ImageDataGenerator(horizontal_flip: true);
+        using var x = GpuTestData.Images("uint8", 6, 1);
+        using var it = generator.flow(x, batch_size: 2, shuffle: false, seed: 1, prefetch: 2, device: GpuTestData.KernelDevice);
+
+        using var first = it.next();
+        using var second = it.next_on_device();
+        using var third = it.next();
+
+        CollectionAssert.AreEqual(new[] { 0, 1 }, first.index_array);
+        CollectionAssert.AreEqual(new[] { 2, 3 }, second.index_array);
+        CollectionAssert.AreEqual(new[] { 4, 5 }, third.index_array);
+    }
+
+    [TestMethod]
+    public void ADeviceBatchMayOutliveItsIterator()
+    {
+        using var x = GpuTestData.Images("uint8", 4, 3);
+        var it = new ImageDataGenerator(rotation_range: 5).flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
+        var batch = it.next_on_device();
+
+        it.Dispose();
+        batch.Dispose();
+
+        Assert.ThrowsExactly<ObjectDisposedException>(() => batch.x);
+    }
+
+    [TestMethod]
+    public void NextOnDeviceNeedsAGpuDevice()
+    {
+        using var x = GpuTestData.Images("uint8", 2, 3);
+        using var it = new ImageDataGenerator().flow(x, device: "cpu");
+
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => it.next_on_device());
+
+        StringAssert.Contains(error.Message, "needs a GPU device");
+    }
+
+    [TestMethod]
+    public void ConcurrentBatchesShareTheTwoLanes()
+    {
+        var generator = new ImageDataGenerator(rotation_range: 45, samplewise_std_normalization: true);
+        using var x = GpuTestData.Images("float32", 8, 3, top: 1);
+
+        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 2, batches: 4);
+        using var it = generator.flow(x, batch_size: 2, shuffle: false, seed: 11, prefetch: 3, device: GpuTestData.KernelDevice);
+        using var cpu = generator.flow(x, batch_size: 2, shuffle: false, seed: 11, device: "cpu");
+        for (int i = 0; i < 4; i++)
+        {
+            using var a = it.next();
+            using var b = cpu.next();
+            error = Math.Max(error, Fixture.MaxAbsDiff(a.x, b.x));
+        }
+
+        Assert.IsLessThanOrEqualTo(1e-5, error);
+    }
+}

@@ -1,0 +1,304 @@
+using ILGPU;
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.PixelMath;
+
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>
+/// The ILGPU kernels. Every formula comes from PixelMath (<see cref="Taps"/>, <see cref="BoundaryMapping"/>,
+/// <see cref="ChannelShift"/>, <see cref="PilBrightness"/>, <see cref="Normalization"/>) and the
+/// <see cref="SamplingGrid"/> of each <see cref="SamplePlan"/>, exactly as the CPU engine calls them, so both
+/// paths agree to the rounding. A batch runs as: <see cref="Warp{TSource}"/> (one thread per output pixel:
+/// gather, warp, flips, and for samples needing nothing whole-image, the standardization too), then only when
+/// needed <see cref="Statistics"/> (one thread group per image: extremes, mean, std, coefficients) and
+/// <see cref="Finish"/> (one thread per element), and <see cref="Whiten"/> for ZCA.
+/// </summary>
+internal static class AugmentationKernels
+{
+    /// <summary>Threads per group in <see cref="Statistics"/> at most (the size of its shared scratch).</summary>
+    public const int GroupCapacity = 256;
+
+    /// <summary>
+    /// One thread per output pixel (batch × rows × cols): reads the taps through the sample's grid from the
+    /// dataset on the device, blends them and writes every channel of the pixel.
+    /// </summary>
+    public static void Warp<TSource>(
+        Index1D index,
+        TSource source,
+        ArrayView<SamplePlan> plans,
+        ArrayView<float> output,
+        ArrayView<AffineCoefficients> coefficients,
+        ArrayView<float> featureMean,
+        ArrayView<float> featureStd,
+        KernelArguments args)
+        where TSource : struct, IElementReader
+    {
+        var g = args.Geometry;
+        int pixels = g.Rows * g.Cols;
+        int s = index / pixels;
+        int p = index - (s * pixels);
+        int r = p / g.Cols;
+        int c = p - (r * g.Cols);
+        var plan = plans[s];
+        var grid = plan.Grid;
+        long src = (long)plan.SourceIndex * g.Size;
+        long dst = ((long)s * g.Size) + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
+        bool finish = args.Fused != 0 && !plan.NeedsExtremes;
+
+        if (grid.IsPixelAligned != 0)
+        {
+            // Flips only: whole input pixels, no interpolation (the CPU's copy path).
+            long at = src + ((long)(int)grid.RowAt(r, c) * g.RowStride) + ((long)(int)grid.ColAt(r, c) * g.PixelStride);
+            for (int ch = 0; ch < g.Channels; ch++)
+            {
+                float v = source.Read(at + ((long)ch * g.ChannelStride));
+                output[dst + ((long)ch * g.ChannelStride)] = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), coefficients, featureMean, featureStd, args) : v;
+            }
+
+            return;
+        }
+
+        var t = Taps.Compute(grid.RowAt(r, c), grid.ColAt(r, c), g.Rows, g.Cols, args.Mode, args.Order);
+        long top = src + ((long)t.Row0 * g.RowStride), bottom = src + ((long)t.Row1 * g.RowStride);
+        long left = (long)t.Col0 * g.PixelStride, right = (long)t.Col1 * g.PixelStride;
+        for (int ch = 0; ch < g.Channels; ch++)
+        {
+            long k = (long)ch * g.ChannelStride;
+            float v;
+            if (t.IsOutside != 0)
+            {
+                v = args.Cval;
+            }
+            else if (args.Order == 0)
+            {
+                v = source.Read(top + left + k);
+            }
+            else
+            {
+                v = Taps.Blend(
+                    source.Read(top + left + k),
+                    source.Read(top + right + k),
+                    source.Read(bottom + left + k),
+                    source.Read(bottom + right + k),
+                    t.RowWeight,
+                    t.ColWeight);
+            }
+
+            long element = dst - ((long)s * g.Size) + k;
+            output[dst + k] = finish ? Standardize(v, s, ch, element, coefficients, featureMean, featureStd, args) : v;
+        }
+    }
+
+    /// <summary>
+    /// One thread group per image: a deterministic tree reduction (same order every run) of the warped image's
+    /// extremes, then of its mean and squared deviations after the value shifts, when those are needed. Thread 0
+    /// stores the extremes and, for samplewise steps, the image's per-channel coefficients.
+    /// </summary>
+    public static void Statistics(
+        ArrayView<SamplePlan> plans,
+        ArrayView<float> images,
+        ArrayView<ImageExtremes> extremes,
+        ArrayView<AffineCoefficients> coefficients,
+        ArrayView<float> featureMean,
+        ArrayView<float> featureStd,
+        KernelArguments args)
+    {
+        var mins = SharedMemory.Allocate<float>(GroupCapacity);
+        var maxs = SharedMemory.Allocate<float>(GroupCapacity);
+        var sums = SharedMemory.Allocate<double>(GroupCapacity);
+        int s = Grid.IdxX, t = Group.IdxX, threads = Group.DimX;
+        var g = args.Geometry;
+        long size = g.Size;
+        long start = s * size;
+        var plan = plans[s];
+
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        if (plan.NeedsExtremes)
+        {
+            for (long i = t; i < size; i += threads)
+            {
+                float v = images[start + i];
+                min = v < min ? v : min;
+                max = v > max ? v : max;
+            }
+
+            mins[t] = min;
+            maxs[t] = max;
+            Group.Barrier();
+            for (int half = threads / 2; half > 0; half /= 2)
+            {
+                if (t < half)
+                {
+                    mins[t] = mins[t + half] < mins[t] ? mins[t + half] : mins[t];
+                    maxs[t] = maxs[t + half] > maxs[t] ? maxs[t + half] : maxs[t];
+                }
+
+                Group.Barrier();
+            }
+
+            min = mins[0];
+            max = maxs[0];
+        }
+
+        double mean = 0, squares = 0;
+        if (args.Samplewise != 0)
+        {
+            double sum = 0;
+            for (long i = t; i < size; i += threads)
+            {
+                sum += ValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels);
+            }
+
+            mean = GroupSum(sums, sum, t, threads) / size;
+            if (args.SamplewiseStd != 0)
+            {
+                double deviations = 0;
+                for (long i = t; i < size; i += threads)
+                {
+                    double d = ValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels) - mean;
+                    deviations += d * d;
+                }
+
+                squares = GroupSum(sums, deviations, t, threads);
+            }
+        }
+
+        if (t != 0)
+        {
+            return;
+        }
+
+        extremes[s] = new ImageExtremes(min, max);
+        if (args.Samplewise != 0)
+        {
+            var moments = Normalization.SampleStatistics(mean, squares, size, args.Rescale, args.SamplewiseCenter, args.SamplewiseStd);
+            for (int ch = 0; ch < g.Channels; ch++)
+            {
+                coefficients[(s * g.Channels) + ch] = Normalization.ChannelCoefficients(
+                    args.Rescale,
+                    moments.Mean,
+                    moments.Divisor,
+                    args.ChannelMean,
+                    args.ChannelMean != 0 ? featureMean[ch] : 0,
+                    args.ChannelStd,
+                    args.ChannelStd != 0 ? featureStd[ch] : 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One thread per element of the batch: the value shifts that need the image's extremes, then the standardize
+    /// steps with the coefficients of its image. Samples the warp kernel already finished are left alone.
+    /// </summary>
+    public static void Finish(
+        Index1D index,
+        ArrayView<SamplePlan> plans,
+        ArrayView<float> images,
+        ArrayView<ImageExtremes> extremes,
+        ArrayView<AffineCoefficients> coefficients,
+        ArrayView<float> featureMean,
+        ArrayView<float> featureStd,
+        KernelArguments args)
+    {
+        var g = args.Geometry;
+        int size = g.Size;
+        int s = index / size;
+        int element = index - (s * size);
+        var plan = plans[s];
+        if (args.Fused != 0 && !plan.NeedsExtremes)
+        {
+            return;
+        }
+
+        int ch = g.ChannelOf(element);
+        float v = images[index];
+        if (plan.NeedsExtremes)
+        {
+            var e = extremes[s];
+            v = ValueShifts(v, plan, e.Min, e.Max, ch, g.Channels);
+        }
+
+        if (args.Standardize != 0)
+        {
+            v = Standardize(v, s, ch, element, coefficients, featureMean, featureStd, args);
+        }
+
+        images[index] = v;
+    }
+
+    /// <summary>
+    /// ZCA: one thread per element of the batch, the flattened image times column j of the components, summed
+    /// in the CPU's order (k ascending, zero inputs skipped) so the two agree.
+    /// </summary>
+    public static void Whiten(Index1D index, ArrayView<float> input, ArrayView<float> components, ArrayView<float> output, int size)
+    {
+        int s = index / size;
+        int j = index - (s * size);
+        long row = (long)s * size;
+        float sum = 0;
+        for (int k = 0; k < size; k++)
+        {
+            float xk = input[row + k];
+            if (xk != 0)
+            {
+                sum = (components[((long)k * size) + j] * xk) + sum;
+            }
+        }
+
+        output[index] = sum;
+    }
+
+    /// <summary>Channel shift then brightness, with the warped image's extremes, as the CPU's FinishImage does.</summary>
+    private static float ValueShifts(float v, SamplePlan plan, float min, float max, int ch, int channels)
+    {
+        if (plan.HasChannelShift != 0)
+        {
+            v = ChannelShift.Apply(v, plan.ChannelShift, min, max);
+            var shifted = ChannelShift.Shifted(plan.ChannelShift, min, max);
+            min = shifted.Min;
+            max = shifted.Max;
+        }
+
+        if (plan.HasBrightness != 0)
+        {
+            v = PilBrightness.Apply(v, min, max, plan.Brightness, PilBrightness.IsAlpha(ch, channels));
+        }
+
+        return v;
+    }
+
+    /// <summary>The affine of image <paramref name="s"/>, then any element-wise featurewise statistics.</summary>
+    private static float Standardize(
+        float v, int s, int ch, long element, ArrayView<AffineCoefficients> coefficients, ArrayView<float> featureMean, ArrayView<float> featureStd, KernelArguments args)
+    {
+        v = coefficients[(s * args.Geometry.Channels) + ch].Apply(v);
+        if (args.ElementwiseFeatures != 0)
+        {
+            float mean = args.HasMean != 0 ? featureMean[args.MeanPerChannel != 0 ? ch : element] : 0;
+            float std = args.HasStd != 0 ? featureStd[args.StdPerChannel != 0 ? ch : element] : 0;
+            v = Normalization.ApplyFeature(v, args.HasMean, mean, args.HasStd, std);
+        }
+
+        return v;
+    }
+
+    /// <summary>Sums one value per thread of the group in a fixed tree order; every thread gets the total.</summary>
+    private static double GroupSum(ArrayView<double> scratch, double value, int t, int threads)
+    {
+        scratch[t] = value;
+        Group.Barrier();
+        for (int half = threads / 2; half > 0; half /= 2)
+        {
+            if (t < half)
+            {
+                scratch[t] += scratch[t + half];
+            }
+
+            Group.Barrier();
+        }
+
+        double total = scratch[0];
+        Group.Barrier(); // all have read the total before the scratch is reused
+        return total;
+    }
+}

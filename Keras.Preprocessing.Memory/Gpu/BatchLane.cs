@@ -1,0 +1,76 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.PixelMath;
+
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>
+/// One batch in flight: its own stream and the device buffers a batch needs. The executor keeps two, so while
+/// one lane downloads batch i the other runs the kernels of batch i+1 (double buffering). Buffers grow to the
+/// largest batch seen and are reused.
+/// </summary>
+internal sealed class BatchLane : IDisposable
+{
+    private readonly Accelerator _accelerator;
+    private MemoryBuffer1D<SamplePlan, Stride1D.Dense>? _plans;
+    private MemoryBuffer1D<AffineCoefficients, Stride1D.Dense>? _coefficients;
+    private MemoryBuffer1D<ImageExtremes, Stride1D.Dense>? _extremes;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _output;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
+    private MemoryBuffer1D<byte, Stride1D.Dense>? _staging;
+
+    public BatchLane(Accelerator accelerator)
+    {
+        _accelerator = accelerator;
+        Stream = accelerator.CreateStream();
+    }
+
+    /// <summary>The lane's stream: everything of one batch is queued on it, in order.</summary>
+    public AcceleratorStream Stream { get; }
+
+    /// <summary>Device bytes the lane holds now.</summary>
+    public long Bytes => Size(_plans) + Size(_coefficients) + Size(_extremes) + Size(_output) + Size(_scratch) + Size(_staging);
+
+    public ArrayView<SamplePlan> Plans(long length) => Ensure(ref _plans, length);
+
+    public ArrayView<AffineCoefficients> Coefficients(long length) => Ensure(ref _coefficients, length);
+
+    public ArrayView<ImageExtremes> Extremes(long length) => Ensure(ref _extremes, length);
+
+    /// <summary>The batch's float32 result when it is downloaded to the host.</summary>
+    public ArrayView<float> Output(long length) => Ensure(ref _output, length);
+
+    /// <summary>The batch before ZCA, which reads it whole while writing the result elsewhere.</summary>
+    public ArrayView<float> Scratch(long length) => Ensure(ref _scratch, length);
+
+    /// <summary>A batch's source images, when the dataset is streamed rather than resident.</summary>
+    public ArrayView<byte> Staging(long bytes) => Ensure(ref _staging, bytes);
+
+    public void Dispose()
+    {
+        Stream.Dispose();
+        _plans?.Dispose();
+        _coefficients?.Dispose();
+        _extremes?.Dispose();
+        _output?.Dispose();
+        _scratch?.Dispose();
+        _staging?.Dispose();
+    }
+
+    private ArrayView<T> Ensure<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, long length)
+        where T : unmanaged
+    {
+        length = Math.Max(1, length);
+        if (buffer is null || buffer.Length < length)
+        {
+            buffer?.Dispose();
+            buffer = _accelerator.Allocate1D<T>(length);
+        }
+
+        return buffer.View.SubView(0, length);
+    }
+
+    private static long Size<T>(MemoryBuffer1D<T, Stride1D.Dense>? buffer)
+        where T : unmanaged => buffer?.LengthInBytes ?? 0;
+}

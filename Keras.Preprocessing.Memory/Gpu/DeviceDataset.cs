@@ -1,0 +1,66 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Keras.Preprocessing.Memory.Sources;
+
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>
+/// An image array's life on one device: where it was placed, and when resident, the one copy of it there, in the
+/// caller's dtype. Made once per <see cref="ImageArray"/> (the executor caches by identity); the upload happens
+/// on the first batch, so later in-place changes to the caller's array are not seen by a resident copy.
+/// </summary>
+internal sealed unsafe class DeviceDataset : IDisposable
+{
+    private MemoryBuffer1D<byte, Stride1D.Dense>? _resident;
+
+    public DeviceDataset(ImageArray images, DatasetPlacement placement)
+    {
+        Images = images;
+        Placement = placement;
+    }
+
+    public ImageArray Images { get; }
+
+    public DatasetPlacement Placement { get; private set; }
+
+    /// <summary>Bytes of the whole array in its own dtype.</summary>
+    public long Bytes => (long)Images.Count * Images.Geometry.Size * Images.Kind.Size();
+
+    /// <summary>Bytes of one image in its own dtype.</summary>
+    public long ImageBytes => (long)Images.Geometry.Size * Images.Kind.Size();
+
+    /// <summary>The resident copy, uploaded now if this is the first batch; null when streaming.</summary>
+    public ArrayView<byte>? Resident(Accelerator accelerator, string deviceName)
+    {
+        if (Placement != DatasetPlacement.Resident)
+        {
+            return null;
+        }
+
+        if (_resident is null)
+        {
+            try
+            {
+                _resident = accelerator.Allocate1D<byte>(Math.Max(1, Bytes));
+            }
+            catch (Exception e) when (e is AcceleratorException or OutOfMemoryException)
+            {
+                // The planner's estimate was optimistic (another user took memory): stream rather than fail.
+                KerasWarnings.Warn(
+                    $"device \"{deviceName}\": could not allocate {MemoryPlanner.Mib(Bytes)} for the dataset ({e.Message}); " +
+                    "each batch uploads only the images it needs instead.");
+                Placement = DatasetPlacement.Streaming;
+                return null;
+            }
+
+            if (Bytes > 0)
+            {
+                _resident.View.SubView(0, Bytes).CopyFromCPU(ref *Images.Address, Bytes);
+            }
+        }
+
+        return _resident.View;
+    }
+
+    public void Dispose() => _resident?.Dispose();
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.PixelMath;
+
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>
+/// One ILGPU accelerator and its compiled kernels, shared by every executor on that device: a CUDA context and
+/// the JIT of the kernels cost far more than a batch, so they are made once and released with the last user.
+/// </summary>
+internal sealed class GpuDevice
+{
+    private static readonly object RegistryGate = new();
+    private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
+
+    private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
+    private readonly Lazy<Action<AcceleratorStream, KernelConfig, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>> _statistics;
+    private readonly Lazy<Action<AcceleratorStream, Index1D, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>> _finish;
+    private readonly Lazy<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> _whiten;
+    private readonly Context _context;
+    private int _users;
+
+    private GpuDevice(DeviceSpec spec)
+    {
+        Spec = spec;
+        if (spec.Kind == DeviceKind.IlgpuCpu)
+        {
+            _context = Context.Create(builder => builder.CPU());
+            Accelerator = _context.CreateCPUAccelerator(0);
+        }
+        else
+        {
+            _context = Context.Create(builder => builder.Cuda());
+            try
+            {
+                Accelerator = _context.CreateCudaAccelerator(spec.Index);
+            }
+            catch
+            {
+                _context.Dispose();
+                throw;
+            }
+        }
+
+        // The reduction's tree wants a power of two no larger than the shared scratch or the device's groups.
+        int limit = Math.Min(AugmentationKernels.GroupCapacity, Accelerator.MaxNumThreadsPerGroup);
+        StatisticsGroupSize = 1 << (31 - int.LeadingZeroCount(Math.Max(1, limit)));
+        _statistics = new(() => Accelerator.LoadKernel<ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>(AugmentationKernels.Statistics));
+        _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>(AugmentationKernels.Finish));
+        _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AugmentationKernels.Whiten));
+    }
+
+    /// <summary>Which device this is.</summary>
+    public DeviceSpec Spec { get; }
+
+    /// <summary>The name executors report: "cuda:N" or "ilgpu-cpu".</summary>
+    public string Name => Spec.ToString();
+
+    /// <summary>The ILGPU accelerator.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>Threads per group of the statistics kernel (a power of two).</summary>
+    public int StatisticsGroupSize { get; }
+
+    /// <summary>Gets the shared device for <paramref name="spec"/>, creating it for its first user.</summary>
+    public static GpuDevice Acquire(DeviceSpec spec)
+    {
+        lock (RegistryGate)
+        {
+            if (!Registry.TryGetValue(spec, out var device))
+            {
+                device = new GpuDevice(spec);
+                Registry[spec] = device;
+            }
+
+            device._users++;
+            return device;
+        }
+    }
+
+    /// <summary>Launches the warp kernel, specialised for the source's dtype (compiled on first use), on one thread per output pixel.</summary>
+    public void Warp<TSource>(
+        AcceleratorStream stream,
+        int pixels,
+        TSource source,
+        ArrayView<SamplePlan> plans,
+        ArrayView<float> output,
+        ArrayView<AffineCoefficients> coefficients,
+        ArrayView<float> featureMean,
+        ArrayView<float> featureStd,
+        KernelArguments args)
+        where TSource : struct, IElementReader
+    {
+        var launch = (Action<AcceleratorStream, Index1D, TSource, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>)
+            _warpKernels.GetOrAdd(typeof(TSource), _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>(
+                AugmentationKernels.Warp));
+        launch(stream, pixels, source, plans, output, coefficients, featureMean, featureStd, args);
+    }
+
+    /// <summary>Launches the statistics kernel: one group of <see cref="StatisticsGroupSize"/> threads per image.</summary>
+    public void Statistics(
+        AcceleratorStream stream,
+        int images,
+        ArrayView<SamplePlan> plans,
+        ArrayView<float> batch,
+        ArrayView<ImageExtremes> extremes,
+        ArrayView<AffineCoefficients> coefficients,
+        ArrayView<float> featureMean,
+        ArrayView<float> featureStd,
+        KernelArguments args) =>
+        _statistics.Value(stream, new KernelConfig(images, StatisticsGroupSize), plans, batch, extremes, coefficients, featureMean, featureStd, args);
+
+    /// <summary>Launches the finishing kernel on one thread per element.</summary>
+    public void Finish(
+        AcceleratorStream stream,
+        int elements,
+        ArrayView<SamplePlan> plans,
+        ArrayView<float> batch,
+        ArrayView<ImageExtremes> extremes,
+        ArrayView<AffineCoefficients> coefficients,
+        ArrayView<float> featureMean,
+        ArrayView<float> featureStd,
+        KernelArguments args) =>
+        _finish.Value(stream, elements, plans, batch, extremes, coefficients, featureMean, featureStd, args);
+
+    /// <summary>Launches the ZCA kernel on one thread per element.</summary>
+    public void Whiten(AcceleratorStream stream, int elements, ArrayView<float> input, ArrayView<float> components, ArrayView<float> output, int size) =>
+        _whiten.Value(stream, elements, input, components, output, size);
+
+    /// <summary>Gives a user's share back; the last one disposes the accelerator and context.</summary>
+    public void Release()
+    {
+        lock (RegistryGate)
+        {
+            if (--_users > 0)
+            {
+                return;
+            }
+
+            Registry.Remove(Spec);
+        }
+
+        Accelerator.Dispose();
+        _context.Dispose();
+    }
+}

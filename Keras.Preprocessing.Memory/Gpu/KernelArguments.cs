@@ -1,0 +1,64 @@
+using Keras.Preprocessing.Memory.Parameters;
+using Keras.Preprocessing.Memory.Sources;
+
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>
+/// The per-batch constants every kernel reads, passed by value (blittable: ints for flags, as ILGPU wants).
+/// </summary>
+internal struct KernelArguments
+{
+    /// <summary>Shape and strides of one image (source and output share them).</summary>
+    public ImageGeometry Geometry;
+
+    /// <summary>scipy's boundary mode.</summary>
+    public FillMode Mode;
+
+    /// <summary>The constant-mode fill value.</summary>
+    public float Cval;
+
+    /// <summary>Spline order: 0 nearest, 1 bilinear.</summary>
+    public int Order;
+
+    /// <summary>
+    /// 1 when no step needs whole-image statistics beyond the per-sample value shifts: samples without a channel
+    /// shift or brightness are then finished (standardized) in the warp kernel itself, in one pass.
+    /// </summary>
+    public int Fused;
+
+    /// <summary>0 when the standardize steps run on the host after download (a <c>preprocessing_function</c> comes first).</summary>
+    public int Standardize;
+
+    /// <summary>1 when any samplewise step is on (the statistics kernel then derives per-image coefficients).</summary>
+    public int Samplewise;
+
+    /// <summary>Keras <c>samplewise_center</c>.</summary>
+    public int SamplewiseCenter;
+
+    /// <summary>Keras <c>samplewise_std_normalization</c>.</summary>
+    public int SamplewiseStd;
+
+    /// <summary>Keras <c>rescale</c> (1 when none).</summary>
+    public double Rescale;
+
+    /// <summary>1 when the featurewise mean is folded into the per-channel coefficients.</summary>
+    public int ChannelMean;
+
+    /// <summary>1 when the featurewise std is folded into the per-channel coefficients.</summary>
+    public int ChannelStd;
+
+    /// <summary>1 when featurewise statistics are applied per element after the affine (a whole-image mean or std).</summary>
+    public int ElementwiseFeatures;
+
+    /// <summary>Whether a featurewise mean is applied at all.</summary>
+    public int HasMean;
+
+    /// <summary>Whether a featurewise std is applied at all.</summary>
+    public int HasStd;
+
+    /// <summary>1 when the mean holds one value per channel (else one per element).</summary>
+    public int MeanPerChannel;
+
+    /// <summary>1 when the std holds one value per channel (else one per element).</summary>
+    public int StdPerChannel;
+}

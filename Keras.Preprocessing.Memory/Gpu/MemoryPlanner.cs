@@ -1,0 +1,44 @@
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>Where a dataset's images live while a GPU executor augments them.</summary>
+internal enum DatasetPlacement
+{
+    /// <summary>The whole array is uploaded once and stays on the device.</summary>
+    Resident,
+
+    /// <summary>Each batch uploads only the images it needs (the array does not fit).</summary>
+    Streaming,
+
+    /// <summary>Not even a batch fits: the CPU engine does the work.</summary>
+    Host,
+}
+
+/// <summary>Decides <see cref="DatasetPlacement"/> from sizes in bytes, before anything is allocated.</summary>
+internal static class MemoryPlanner
+{
+    /// <summary>Memory left to other users of the device and to ILGPU itself: a tenth of it, at least 256 MiB.</summary>
+    public static long Budget(long memorySize) => memorySize - Math.Max(256L << 20, memorySize / 10);
+
+    /// <summary>
+    /// Resident when the dataset and every lane's batch buffers fit the budget; streaming when the lanes and a
+    /// batch's worth of staged source images fit; else the host.
+    /// </summary>
+    /// <param name="datasetBytes">The whole source array, in its own dtype.</param>
+    /// <param name="batchSourceBytes">One batch of source images, in their dtype (the streaming staging area).</param>
+    /// <param name="batchOutputBytes">One float32 output batch.</param>
+    /// <param name="lanes">Batches in flight at once.</param>
+    /// <param name="budget">Bytes this executor may use.</param>
+    public static DatasetPlacement Choose(long datasetBytes, long batchSourceBytes, long batchOutputBytes, int lanes, long budget)
+    {
+        long laneBytes = lanes * batchOutputBytes;
+        if (datasetBytes + laneBytes <= budget)
+        {
+            return DatasetPlacement.Resident;
+        }
+
+        return laneBytes + (lanes * batchSourceBytes) <= budget ? DatasetPlacement.Streaming : DatasetPlacement.Host;
+    }
+
+    /// <summary>Bytes as MiB for messages.</summary>
+    public static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MiB";
+}
