@@ -35,3 +35,7 @@ foreach (var batch in data_flow)
 {
     Console.WriteLine($"  batch of {batch.x.shape[0]}: x {batch.x.Shape}, y {batch.y!.Shape}");
 }
+
+// What the augmentation does, before training on it: originals in the first column, augmentations after.
+Preview.preview_grid(datagen, images_array, rows: 4, cols: 6, path: Path.Combine("out", "flow_from_arrays_preview.png"), seed: 1);
+Console.WriteLine($"preview grid: {Path.GetFullPath(Path.Combine("out", "flow_from_arrays_preview.png"))}");

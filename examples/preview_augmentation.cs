@@ -78,7 +78,7 @@ var datagen = new ImageDataGenerator(
 // ## 3. The preview grid
 //
 // Column 0 is the original; column c is exactly what `datagen.flow(x, seed: 42)` yields for that picture in epoch c − 1.
-string path = args.Length > 0 ? args[0] : Path.Combine("out", "preview_augmentation.png");
+string path = args.FirstOrDefault(a => !a.StartsWith("--")) ?? Path.Combine("out", "preview_augmentation.png"); // CI passes --smoke
 Preview.preview_grid(datagen, x, rows: 3, cols: 6, path: path, seed: 42);
 Console.WriteLine($"preview grid: {Path.GetFullPath(path)}");
 
