@@ -66,17 +66,7 @@ public sealed partial class ImageDataGenerator
         var data = new float[(long)count * g.Size];
         using (var engine = new CpuAugmentationEngine())
         {
-            engine.Execute(
-                new AugmentationRequest
-                {
-                    Source = source,
-                    Plans = plans,
-                    FillMode = Settings.FillMode,
-                    Cval = (float)Settings.Cval,
-                    InterpolationOrder = Settings.InterpolationOrder,
-                    Standardization = Standardization.None,
-                },
-                data);
+            engine.Execute(CreateRequest(source, plans, Standardization.None), data);
         }
 
         long[] statShape = Settings.DataFormat == Parameters.DataFormat.ChannelsFirst ? [g.Channels, 1, 1] : [1, 1, g.Channels];

@@ -352,21 +352,22 @@ public sealed partial class ImageDataGenerator
         var output = new float[plans.Length * source.Geometry.Size];
         using (var engine = new CpuAugmentationEngine())
         {
-            engine.Execute(
-                new AugmentationRequest
-                {
-                    Source = source,
-                    Plans = plans,
-                    FillMode = Settings.FillMode,
-                    Cval = (float)Settings.Cval,
-                    InterpolationOrder = Settings.InterpolationOrder,
-                    Standardization = standardization,
-                },
-                output);
+            engine.Execute(CreateRequest(source, plans, standardization), output);
         }
 
         return ToOutput(output, shape);
     }
+
+    /// <summary>A request for the executors with this generator's fill mode, cval and interpolation order.</summary>
+    internal AugmentationRequest CreateRequest(ImageArray source, SamplePlan[] plans, Standardization standardization) => new()
+    {
+        Source = source,
+        Plans = plans,
+        FillMode = Settings.FillMode,
+        Cval = (float)Settings.Cval,
+        InterpolationOrder = Settings.InterpolationOrder,
+        Standardization = standardization,
+    };
 
     internal NDArray ToOutput(float[] values, long[] shape)
     {

@@ -63,15 +63,7 @@ internal sealed class BatchAugmenter : IDisposable
             plans[i] = SamplePlan.Create(sourceIndices[i], parameters, g.Rows, g.Cols);
         }
 
-        return new AugmentationRequest
-        {
-            Source = source,
-            Plans = plans,
-            FillMode = settings.FillMode,
-            Cval = (float)settings.Cval,
-            InterpolationOrder = settings.InterpolationOrder,
-            Standardization = _generator.CurrentStandardization(g),
-        };
+        return _generator.CreateRequest(source, plans, _generator.CurrentStandardization(g));
     }
 
     /// <summary>What a disposed batch hands back.</summary>

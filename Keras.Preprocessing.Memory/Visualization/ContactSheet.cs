@@ -48,8 +48,8 @@ internal static class ContactSheet
         var warped = new float[augmented.Length * g.Size];
         using (var engine = new CpuAugmentationEngine())
         {
-            engine.Execute(Request(generator, source, originals, Standardization.None), raw);
-            engine.Execute(Request(generator, source, augmented, generator.CurrentStandardization(g)), warped);
+            engine.Execute(generator.CreateRequest(source, originals, Standardization.None), raw);
+            engine.Execute(generator.CreateRequest(source, augmented, generator.CurrentStandardization(g)), warped);
         }
 
         int width = (cols * g.Cols) + ((cols + 1) * padding);
@@ -69,16 +69,6 @@ internal static class ContactSheet
 
         Encode(canvas, width, height, path);
     }
-
-    private static AugmentationRequest Request(ImageDataGenerator generator, ImageArray source, SamplePlan[] plans, Standardization standardization) => new()
-    {
-        Source = source,
-        Plans = plans,
-        FillMode = generator.Settings.FillMode,
-        Cval = (float)generator.Settings.Cval,
-        InterpolationOrder = generator.Settings.InterpolationOrder,
-        Standardization = standardization,
-    };
 
     /// <summary>Copies one tile into the RGBA canvas; grayscale is spread over R, G and B, alpha is opaque unless given.</summary>
     private static void Blit(byte[] canvas, int canvasWidth, int left, int top, ReadOnlySpan<float> image, ImageGeometry g)
