@@ -177,6 +177,38 @@ public sealed class FileIteratorBadInputTests
     [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
+    public void MissingFileThrowsNamingItWithoutValidation(bool cache)
+    {
+        using var dir = Dataset();
+        if (cache)
+        {
+            // The cache gathers every failure and throws one ImageDecodeException naming the first.
+            var e = ThrowsOnConstructionOrFirstBatch<ImageDecodeException>(dir, cache, (Good1, "cat"), ("cats/missing.png", "cat"));
+            Assert.AreEqual("cats/missing.png", e.FileName);
+            StringAssert.Contains(e.Message, "No such file");
+        }
+        else
+        {
+            var e = ThrowsOnConstructionOrFirstBatch<FileNotFoundException>(dir, cache, (Good1, "cat"), ("cats/missing.png", "cat"));
+            StringAssert.Contains(e.Message, "cats/missing.png");
+        }
+    }
+
+    [TestMethod]
+    public void UnreadablePathIsSkippedWithAWarningNamingIt()
+    {
+        // A folder named like an image cannot be read as a file. (Permission bits cannot make a file unreadable
+        // to root, which runs these tests in CI, so this is the unreadable case that can be tested everywhere.)
+        using var dir = Dataset();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "cats", "folder.png"));
+        using var built = Flow(dir, cache: true, validate: true, (Good1, "cat"), ("cats/folder.png", "cat"));
+        Assert.AreEqual(1, built.Iterator.n);
+        AssertOneWarningNaming(built, 1, "cats/folder.png", "no such file");
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
     public void ZeroByteFileIsSkippedUnderValidationAndThrowsWithout(bool cache)
     {
         using var dir = Dataset();
