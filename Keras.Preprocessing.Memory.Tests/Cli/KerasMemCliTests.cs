@@ -153,6 +153,33 @@ public sealed class KerasMemCliTests
     }
 
     [TestMethod]
+    public void CacheHoldsWhatKerasFlowFromDataframeYields()
+    {
+        // The iterator fixtures' grayscale bilinear case: its first two batches of 8, recorded from Keras.
+        using var dir = TestImages.TempDir();
+        var c = Files.IteratorFixtures.Case("df_grayscale_bilinear");
+        var (code, stdout, stderr) = Run(
+            "cache", "--csv", Files.IteratorFixtures.Csv, "--directory", Files.IteratorFixtures.Images, "--out", dir.File("g.npy"),
+            "--target-size", "16x16", "--color-mode", "grayscale", "--interpolation", "bilinear");
+
+        Assert.AreEqual(0, code, stderr);
+        Assert.Contains(c.Found, stdout);
+        Assert.Contains("skipped 2 row(s)", stderr);
+        Assert.Contains("cats/missing.png", stderr, "the library's warning names the dropped rows");
+        using var x = (NDArray)np.load(dir.File("g.npy"));
+        using var y = (NDArray)np.load(dir.File("g_labels.npy"));
+        CollectionAssert.AreEqual(c.Classes.EnumerateArray().Select(e => e.GetInt32()).ToArray(), y.ToArray<int>());
+        var cached = x.ToArray<byte>();
+        int offset = 0;
+        foreach (var batch in c.Batches)
+        {
+            var expected = Fixture.Load(batch.X).ToArray<byte>();
+            CollectionAssert.AreEqual(expected, cached.AsSpan(offset, expected.Length).ToArray(), $"batch {batch.Index}");
+            offset += expected.Length;
+        }
+    }
+
+    [TestMethod]
     public void CacheResizesAndConvertsToGrayscale()
     {
         using var dir = TestImages.TempDir();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
@@ -82,6 +83,9 @@ public abstract class FileImageIterator : KerasIterator
 
     /// <summary>The generator applied to every image (Keras <c>image_data_generator</c>).</summary>
     public ImageDataGenerator image_data_generator { get; }
+
+    /// <summary>Number of images after filtering and splitting (Keras <c>samples</c>; the same as <c>n</c>).</summary>
+    public int samples => n;
 
     /// <summary>Names of the images, as given (Keras <c>filenames</c>); for in-memory bytes, their row names.</summary>
     public IReadOnlyList<string> filenames => _samples.Select(s => s.Name).ToArray();
@@ -214,11 +218,21 @@ public abstract class FileImageIterator : KerasIterator
         var g = _decoding.Geometry;
         var shape = g.Shape;
         var batch = new NDArray(NPTypeCode.Byte, new Shape(indices.Length, shape[0], shape[1], shape[2]));
-        unsafe
+        try
         {
-            byte* basePtr = (byte*)batch.Unsafe.Address;
-            Parallel.For(0, indices.Length, _parallel, i =>
-                _decoding.DecodeInto(_samples[indices[i]], new Span<byte>(basePtr + ((long)i * g.Size), g.Size)));
+            unsafe
+            {
+                byte* basePtr = (byte*)batch.Unsafe.Address;
+                Parallel.For(0, indices.Length, _parallel, i =>
+                    _decoding.DecodeInto(_samples[indices[i]], new Span<byte>(basePtr + ((long)i * g.Size), g.Size)));
+            }
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Parallel.For wraps what the decoder threw; callers expect load_img's own exception, naming the file.
+            batch.Dispose();
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
         }
 
         return batch;

@@ -73,9 +73,9 @@ internal static class CommonOptions
 
     public static Option<string> Interpolation() => new Option<string>("--interpolation")
     {
-        Description = "How images are resized to --target-size (Keras's default is nearest).",
+        Description = "How images are resized to --target-size: PIL's filters, as Keras's load_img uses them (default nearest).",
         DefaultValueFactory = _ => "nearest",
-    }.AcceptOnlyFromAmong("nearest", "bilinear");
+    }.AcceptOnlyFromAmong("nearest", "bilinear", "bicubic", "lanczos", "box", "hamming");
 
     private static ImageSize? ParseSize(ArgumentResult result, string name)
     {

@@ -36,7 +36,8 @@ internal static class KerasMemCli
             body(output, error);
             return 0;
         }
-        catch (Exception e) when (e is UsageException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is UsageException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException
+            or Keras.Preprocessing.Memory.DecompressionBombException)
         {
             error.WriteLine($"kerasmem {command}: error: {e.Message}");
             return 1;

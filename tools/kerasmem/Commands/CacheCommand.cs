@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Keras.Preprocessing.Memory;
+using Keras.Preprocessing.Memory.Iterators;
+using Microsoft.Data.Analysis;
 
 namespace KerasMem.Commands;
 
@@ -7,10 +10,14 @@ namespace KerasMem.Commands;
 /// <c>kerasmem cache --csv labels.csv --directory DIR --out data.npy</c>: decodes the images a labels CSV names once,
 /// into a uint8 .npy of shape (n, height, width, channels) plus int32 class indices, ready for
 /// <c>np.load(path, mmap_mode: "r")</c> and <c>flow</c>. Classes are the sorted distinct --y-col values, as
-/// Keras's flow_from_dataframe orders them; rows whose file is missing are skipped, as Keras does.
+/// Keras's flow_from_dataframe orders them. Decoding, validation (rows whose file is missing or not an image are
+/// skipped with a warning, as Keras does) and labelling are the library's flow_from_dataframe itself.
 /// </summary>
 internal static class CacheCommand
 {
+    /// <summary>Images decoded (in parallel) per step of the stream to the .npy.</summary>
+    private const int BatchSize = 64;
+
     public static Command Create()
     {
         var csv = CommonOptions.ExistingFile("--csv", "CSV with a header row: one image per row, its file name and class.", required: true);
@@ -58,52 +65,85 @@ internal static class CacheCommand
         var table = CsvTable.Read(csvPath);
         int xIndex = table.Column(xCol, "--x-col");
         int yIndex = table.Column(yCol, "--y-col");
-        var kept = new List<(string Path, string Class)>();
-        int skipped = 0;
-        foreach (var row in table.Rows)
-        {
-            string file = xIndex < row.Length ? row[xIndex].Trim() : string.Empty;
-            string label = yIndex < row.Length ? row[yIndex].Trim() : string.Empty;
-            string full = Path.Combine(directory, file);
-            if (file.Length == 0 || label.Length == 0 || !ImageFolder.IsImage(full) || !File.Exists(full))
-            {
-                skipped++;
-                continue;
-            }
+        // A row without a file name or a class cannot be an image of a class (Keras would stop on it): left out here
+        // and counted below with the rows flow_from_dataframe's validation drops.
+        var named = table.Rows
+            .Select(row => (File: Field(row, xIndex), Class: Field(row, yIndex)))
+            .Where(r => r.File.Length > 0 && r.Class.Length > 0)
+            .ToArray();
+        var df = new DataFrame(
+            new StringDataFrameColumn(xCol, named.Select(r => r.File)),
+            new StringDataFrameColumn(yCol, named.Select(r => r.Class)));
 
-            kept.Add((full, label));
-        }
-
+        // The library's flow_from_dataframe lists, validates, labels and decodes, so the cache holds exactly the pixels
+        // and classes a flow_from_dataframe user gets. Shuffle off: CSV row order. No augmentation: whole numbers 0..255.
+        using var it = Build(df, directory, xCol, yCol, size, colorMode, interpolation, stdout, stderr);
+        int skipped = table.Rows.Count - it.n;
         if (skipped > 0)
         {
-            stderr.WriteLine($"warning: skipped {skipped} row(s) whose {xCol} is not an existing image file or whose {yCol} is empty.");
+            stderr.WriteLine($"warning: skipped {skipped} row(s) whose {xCol} is not a readable image file under --directory or whose {yCol} is empty.");
         }
 
-        if (kept.Count == 0)
+        if (it.n == 0)
         {
             throw new UsageException($"--csv: none of the {table.Rows.Count} rows names an existing image under --directory {directory}.");
         }
 
-        var classes = kept.Select(k => k.Class).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var classIndices = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
-        stdout.WriteLine($"Found {kept.Count} validated image filenames belonging to {classes.Length} classes.");
-
         int channels = ImageFolder.Channels(colorMode);
-        int imageBytes = size.Height * size.Width * channels;
-        var buffer = new byte[imageBytes];
-        var progress = new ProgressBar(stderr, "caching", kept.Count);
-        using (var writer = new NpyWriter(outPath, "|u1", 1, [kept.Count, size.Height, size.Width, channels]))
+        var buffer = new byte[checked(BatchSize * size.Height * size.Width * channels)];
+        var progress = new ProgressBar(stderr, "caching", it.n);
+        int done = 0;
+        using (var writer = new NpyWriter(outPath, "|u1", 1, [it.n, size.Height, size.Width, channels]))
         {
-            for (int i = 0; i < kept.Count; i++)
+            for (int b = 0; b < it.len; b++)
             {
-                ImageFolder.Decode(kept[i].Path, size, colorMode, interpolation, buffer);
-                writer.Write(buffer);
-                progress.Report(i + 1);
+                using var batch = it[b];
+                var pixels = batch.AsSpan();
+                for (int i = 0; i < pixels.Length; i++)
+                {
+                    buffer[i] = (byte)pixels[i];
+                }
+
+                writer.Write(buffer.AsSpan(0, pixels.Length));
+                done += batch.Count;
+                progress.Report(done);
             }
         }
 
-        NpyWriter.WriteInt32(labelsPath, kept.Select(k => classIndices[k.Class]).ToArray());
+        NpyWriter.WriteInt32(labelsPath, it.classes);
+        var classIndices = it.class_indices.OrderBy(p => p.Value).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         File.WriteAllText(classesPath, JsonSerializer.Serialize(classIndices, new JsonSerializerOptions { WriteIndented = true }));
-        stdout.WriteLine($"Wrote {outPath} ({kept.Count}, {size.Height}, {size.Width}, {channels}) uint8, {labelsPath} ({kept.Count},) int32, {classesPath}.");
+        stdout.WriteLine($"Wrote {outPath} ({it.n}, {size.Height}, {size.Width}, {channels}) uint8, {labelsPath} ({it.n},) int32, {classesPath}.");
+    }
+
+    private static string Field(string[] row, int index) => index < row.Length ? row[index].Trim() : string.Empty;
+
+    /// <summary>
+    /// flow_from_dataframe with its "Found ..." line sent to <paramref name="stdout"/> and its warnings (which rows
+    /// it dropped, and why) to <paramref name="stderr"/>, instead of the process's console.
+    /// </summary>
+    private static DataFrameIterator Build(
+        DataFrame df, string directory, string xCol, string yCol, ImageSize size, string colorMode, string interpolation, TextWriter stdout, TextWriter stderr)
+    {
+        var console = Console.Out;
+        bool toConsole = KerasWarnings.WriteToStandardError;
+        using var found = new StringWriter();
+        void Forward(string warning) => stderr.WriteLine("warning: " + warning);
+        KerasWarnings.Warned += Forward;
+        KerasWarnings.WriteToStandardError = false;
+        Console.SetOut(found);
+        try
+        {
+            return new ImageDataGenerator().flow_from_dataframe(
+                df, directory, x_col: xCol, y_col: yCol, target_size: (size.Height, size.Width), color_mode: colorMode,
+                class_mode: "sparse", batch_size: BatchSize, shuffle: false, interpolation: interpolation);
+        }
+        finally
+        {
+            Console.SetOut(console);
+            KerasWarnings.WriteToStandardError = toConsole;
+            KerasWarnings.Warned -= Forward;
+            stdout.Write(found.ToString());
+        }
     }
 }
