@@ -126,6 +126,10 @@ public sealed class FileIteratorBadInputTests
             Assert.AreEqual(1, built.Iterator.n);
             AssertOneWarningNaming(built, 1, name, "not a readable");
         }
+        else if (cache)
+        {
+            AssertDroppedWhileCaching(dir, name);
+        }
         else
         {
             var kept = ThrowsOnConstructionOrFirstBatch<ImageDecodeException>(dir, cache, validate: true, (Good1, "cat"), (name, "cat"));
@@ -148,6 +152,12 @@ public sealed class FileIteratorBadInputTests
         int scan = full.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
         Assert.IsGreaterThan(0, scan);
         File.WriteAllBytes(Path.Combine(dir.Path, "cats", "cut.jpg"), full[..((scan + full.Length) / 2)]);
+        if (cache)
+        {
+            AssertDroppedWhileCaching(dir, "cats/cut.jpg", "truncated");
+            return;
+        }
+
         var e = ThrowsOnConstructionOrFirstBatch<ImageDecodeException>(dir, cache, validate: true, (Good1, "cat"), ("cats/cut.jpg", "cat"));
         Assert.AreEqual("cats/cut.jpg", e.FileName);
         StringAssert.Contains(e.Message, "truncated");
@@ -169,6 +179,12 @@ public sealed class FileIteratorBadInputTests
         }
 
         File.WriteAllBytes(Path.Combine(dir.Path, "cats", "scrambled.png"), bytes);
+        if (cache)
+        {
+            AssertDroppedWhileCaching(dir, "cats/scrambled.png");
+            return;
+        }
+
         var e = ThrowsOnConstructionOrFirstBatch<ImageDecodeException>(dir, cache, validate: true, (Good1, "cat"), ("cats/scrambled.png", "cat"));
         Assert.AreEqual("cats/scrambled.png", e.FileName);
         StringAssert.Contains(e.Message, "cats/scrambled.png");
@@ -409,6 +425,26 @@ public sealed class FileIteratorBadInputTests
         using var built = Flow(dir, cache, validate, rows);
         Assert.AreEqual(rows.Length, built.Iterator.n, "the bad file is not dropped: it fails when read");
         return Assert.ThrowsExactly<T>(() => built.Iterator[0]);
+    }
+
+    /// <summary>
+    /// Under validation, an image whose header passed but whose data fails while caching is dropped with a warning
+    /// naming it; the rest of the dataset is served.
+    /// </summary>
+    private static void AssertDroppedWhileCaching(ScratchTree dir, string file, string? why = null)
+    {
+        using var built = Flow(dir, cache: true, validate: true, (Good1, "cat"), (file, "cat"));
+        Assert.AreEqual(1, built.Iterator.n);
+        CollectionAssert.AreEqual(new[] { Good1 }, built.Iterator.filenames.ToArray());
+        Assert.HasCount(1, built.Warnings, string.Join(" | ", built.Warnings));
+        StringAssert.StartsWith(built.Warnings[0], "1 image(s) could not be decoded and will be ignored");
+        StringAssert.Contains(built.Warnings[0], file);
+        if (why is not null)
+        {
+            StringAssert.Contains(built.Warnings[0], why);
+        }
+
+        Assert.AreEqual(1, built.Iterator.next().Count);
     }
 
     private static void AssertOneWarningNaming(IteratorFixtures.Built built, int count, string file, string why)

@@ -187,7 +187,7 @@ public sealed class DataFrameIterator : FileImageIterator
             : $"Found {kept.Length} {validated} image filenames.");
 
         return new FileIteratorSetup(
-            r.Options, decoding, [.. kept.Select(i => samples[i]!.Value)], mode, classIndices, classLists, targets, weights);
+            r.Options, decoding, [.. kept.Select(i => samples[i]!.Value)], mode, classIndices, classLists, targets, weights, SkipUndecodable: r.ValidateFilenames);
     }
 
     private static DataFrameColumn Column(DataFrame df, string name, string parameter)

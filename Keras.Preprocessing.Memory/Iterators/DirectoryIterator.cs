@@ -65,7 +65,7 @@ public sealed class DirectoryIterator : FileImageIterator
 
         Console.WriteLine($"Found {samples.Count} images belonging to {classes.Length} classes.");
         return new FileIteratorSetup(
-            r.Options, decoding, [.. samples], mode, classIndices, mode.UsesClasses() ? [.. classLists] : null, [], null);
+            r.Options, decoding, [.. samples], mode, classIndices, mode.UsesClasses() ? [.. classLists] : null, [], null, SkipUndecodable: false);
     }
 
     /// <summary>Keras's _iter_valid_files: directories walked in sorted order (symlinked ones only when following links), files sorted by name.</summary>

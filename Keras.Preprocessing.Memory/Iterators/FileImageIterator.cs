@@ -29,8 +29,14 @@ public abstract class FileImageIterator : KerasIterator
     private readonly ParallelOptions _parallel;
 
     private protected FileImageIterator(ImageDataGenerator generator, FileIteratorSetup setup)
-        : base(setup.Samples.Length, setup.Options.BatchSize, setup.Options.Shuffle, setup.Options.Seed, setup.Options.Prefetch)
+        : this(generator, Stage(generator, setup))
     {
+    }
+
+    private FileImageIterator(ImageDataGenerator generator, StagedSetup staged)
+        : base(staged.Setup.Samples.Length, staged.Setup.Options.BatchSize, staged.Setup.Options.Shuffle, staged.Setup.Options.Seed, staged.Setup.Options.Prefetch)
+    {
+        var setup = staged.Setup;
         var o = setup.Options;
         image_data_generator = generator;
         _samples = setup.Samples;
@@ -54,31 +60,16 @@ public abstract class FileImageIterator : KerasIterator
             _writer = new BatchImageWriter(o.SaveToDir, o.SavePrefix, o.SaveFormat, generator.Settings.DataFormat, nameRange: 10_000_000);
         }
 
-        if (o.Cache && _samples.Length > 0)
+        _cache = staged.Cache;
+        if (_cache is not null)
         {
-            _cache = DecodedImageCache.Decode(_samples, _decoding, o.Workers, o.Progress, out var failures);
-            if (failures.Count > 0)
-            {
-                var first = failures.OrderBy(f => f.Key).First();
-                _cache.Dispose();
-                throw new ImageDecodeException(
-                    $"{failures.Count} image(s) could not be decoded, e.g. {_samples[first.Key].Name}: {first.Value.Message}",
-                    _samples[first.Key].Name);
-            }
-
             _cachedImages = ImageArray.Wrap(_cache, generator.Settings.DataFormat);
         }
 
         // A GPU holds the decoded dataset; without the cache the images live on disk and are augmented where they are decoded.
-        var device = Gpu.DeviceSpec.Parse(o.Device);
-        if (_cachedImages is null && device.Kind is not (Gpu.DeviceKind.Auto or Gpu.DeviceKind.Cpu))
-        {
-            throw new ArgumentException($"`device` \"{o.Device}\" needs `cache=true`: a GPU augments the decoded dataset it holds.", "device");
-        }
-
         _augmenter = new BatchAugmenter(
             generator,
-            _cachedImages is null ? new CpuAugmentationEngine(o.Workers) : Gpu.DeviceSelector.Create(device, _cachedImages, o.BatchSize, o.Workers));
+            _cachedImages is null ? new CpuAugmentationEngine(o.Workers) : Gpu.DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, o.Workers));
     }
 
     /// <summary>The generator applied to every image (Keras <c>image_data_generator</c>).</summary>
@@ -213,6 +204,69 @@ public abstract class FileImageIterator : KerasIterator
         }
     }
 
+    /// <summary>
+    /// Checks the device, then decodes the cache when asked. Images that fail to decode are dropped with a warning
+    /// naming them when the listing was validated (their header looked fine, their data did not), else they stop
+    /// construction with an exception naming the first.
+    /// </summary>
+    private static StagedSetup Stage(ImageDataGenerator generator, FileIteratorSetup setup)
+    {
+        var o = setup.Options;
+        var device = Gpu.DeviceSpec.Parse(o.Device);
+        if (!o.Cache && device.Kind is not (Gpu.DeviceKind.Auto or Gpu.DeviceKind.Cpu))
+        {
+            throw new ArgumentException($"`device` \"{o.Device}\" needs `cache=true`: a GPU augments the decoded dataset it holds.", "device");
+        }
+
+        if (!o.Cache || setup.Samples.Length == 0)
+        {
+            return new StagedSetup(setup, null, device);
+        }
+
+        var cache = DecodedImageCache.Decode(setup.Samples, setup.Decoding, o.Workers, o.Progress, out var failures);
+        if (failures.Count == 0)
+        {
+            return new StagedSetup(setup, cache, device);
+        }
+
+        var failed = failures.OrderBy(f => f.Key).ToArray();
+        string Describe(KeyValuePair<int, Exception> f) => $"{setup.Samples[f.Key].Name}: {f.Value.Message}";
+        if (!setup.SkipUndecodable)
+        {
+            cache.Dispose();
+            var first = failed[0];
+            throw new ImageDecodeException(
+                $"{failed.Length} image(s) could not be decoded, e.g. {Describe(first)}", setup.Samples[first.Key].Name);
+        }
+
+        KerasWarnings.Warn(
+            $"{failed.Length} image(s) could not be decoded and will be ignored: " +
+            string.Join("; ", failed.Take(5).Select(Describe)) + (failed.Length > 5 ? $"; and {failed.Length - 5} more" : string.Empty));
+        var kept = Enumerable.Range(0, setup.Samples.Length).Where(i => !failures.ContainsKey(i)).ToArray();
+        using (cache)
+        {
+            var compact = RowGather.Wrap(cache, 0, setup.Samples.Length).Gather(kept);
+            var targets = setup.Targets.Select(t => RowGather.Wrap(t, 0, (int)t.shape[0]).Gather(kept)).ToArray();
+            var weights = setup.Weights is null ? null : RowGather.Wrap(setup.Weights, 0, setup.Samples.Length).Gather(kept);
+            foreach (var t in setup.Targets)
+            {
+                t.Dispose();
+            }
+
+            setup.Weights?.Dispose();
+            return new StagedSetup(
+                setup with
+                {
+                    Samples = [.. kept.Select(i => setup.Samples[i])],
+                    ClassLists = setup.ClassLists is null ? null : [.. kept.Select(i => setup.ClassLists[i])],
+                    Targets = targets,
+                    Weights = weights,
+                },
+                compact,
+                device);
+        }
+    }
+
     private NDArray DecodeBatch(int[] indices)
     {
         var g = _decoding.Geometry;
@@ -319,4 +373,8 @@ internal sealed record FileIteratorSetup(
     IReadOnlyDictionary<string, int> ClassIndices,
     int[][]? ClassLists,
     [property: NDBorrowed] NDArray[] Targets, // handed to the iterator, which disposes them
-    [property: NDBorrowed] NDArray? Weights);
+    [property: NDBorrowed] NDArray? Weights,
+    bool SkipUndecodable);
+
+/// <summary>A setup after the cache stage: the decoded images (when cached) and the device to augment on.</summary>
+internal sealed record StagedSetup(FileIteratorSetup Setup, [property: NDBorrowed] NDArray? Cache, Gpu.DeviceSpec Device);
