@@ -8,7 +8,7 @@ using KerasMemory.Bench;
 // KerasMemory benchmark (issue 3): ours vs keras_preprocessing 1.1.0, OpenCV warpAffine and memcpy, same data,
 // one invocation. Usage: dotnet run -c Release --project bench [-- --quick] [--python PATH] [--reps N]
 //                                                               [--cases 64x64,224x224,cifar] [--no-rss]
-//        --profile NAME SECONDS [PREFETCH]: ours alone, epochs in a loop (for perf record / dotnet-trace).
+//        --profile NAME SECONDS [PREFETCH [WORKERS]]: ours alone, epochs in a loop (for perf record / dotnet-trace).
 // Internal: --rss-child NAME COUNT (one isolated epoch for the peak-RSS figure).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -20,13 +20,13 @@ if (options.RssChild is { } childCase)
 
 if (options.Profile is { } profile)
 {
-    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch);
+    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers);
 }
 
 return Harness.Run(options);
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch)? Profile)
+internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile)
 {
     public static Options Parse(string[] args)
     {
@@ -35,7 +35,7 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
         int? reps = null;
         string[]? cases = null;
         BenchCase? child = null;
-        (BenchCase, double, int)? profile = null;
+        (BenchCase, double, int, int)? profile = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -54,7 +54,9 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
                     double seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
                     int prefetch = i + 1 < args.Length && int.TryParse(args[i + 1], out int p) ? p : 0;
                     i += i + 1 < args.Length && int.TryParse(args[i + 1], out _) ? 1 : 0;
-                    profile = (BenchCase.For(quick: false).Single(c => c.Name == which), seconds, prefetch);
+                    int workers = i + 1 < args.Length && int.TryParse(args[i + 1], out int w) ? w : -1;
+                    i += i + 1 < args.Length && int.TryParse(args[i + 1], out _) ? 1 : 0;
+                    profile = (BenchCase.For(quick: false).Single(c => c.Name == which), seconds, prefetch, workers);
                     break;
                 default:
                     throw new ArgumentException($"unknown argument {args[i]}; see the comment at the top of bench/Program.cs");
@@ -90,7 +92,7 @@ internal static class Harness
         {
             foreach (var c in cases)
             {
-                results.Add(RunCase(c with { Reps = options.Reps ?? c.Reps }, peers, dataDir));
+                results.Add(RunCase(c with { Reps = options.Reps ?? c.Reps }, peers, dataDir, options.Quick ? 0.3 : 1.5));
             }
 
             PrintTable(results);
@@ -112,7 +114,7 @@ internal static class Harness
         return 0;
     }
 
-    private static Row RunCase(BenchCase c, PeerClient? peers, string dataDir)
+    private static Row RunCase(BenchCase c, PeerClient? peers, string dataDir, double warmSeconds)
     {
         Progress($"{c.Label}: preparing");
         using var x = c.CreateImages();
@@ -126,9 +128,11 @@ internal static class Harness
             File.Delete(path);
         }
 
-        // Warm-up: JIT tiers (ours), first-call costs (peers). A few batches each, off the record.
+        // Warm-up, off the record: JIT tiers of the iterator code (ours; the kernels are compiled optimized at
+        // once) and first-call costs (peers). Time-based, so tiered compilation has settled before measuring.
         int warmBatches = Math.Max(4, Math.Min(64, (c.Count / c.Batch) / 2));
-        for (int w = 0; w < 3; w++)
+        var warm = Stopwatch.StartNew();
+        for (int w = 0; w < 2 || warm.Elapsed.TotalSeconds < warmSeconds; w++)
         {
             Runners.Ours(generator, x, y, c.Batch, 100 + w, 0, warmBatches);
             Runners.Ours(generator, x, y, c.Batch, 200 + w, OursPrefetch, warmBatches);
@@ -239,7 +243,7 @@ internal static class Harness
         foreach (var r in rows)
         {
             Console.WriteLine(
-                $"| {r.Case.Label} | {r.Case.Reps} | {Fmt(r.Best)} | {Fmt(Median(r.OursPrefetch))} | {Fmt(Median(r.Keras))} | {Fmt(Median(r.OpenCv))} | " +
+                $"| {r.Case.Label} | {r.Case.Reps} | {Fmt(Median(r.Ours))} | {Fmt(Median(r.OursPrefetch))} | {Fmt(Median(r.Keras))} | {Fmt(Median(r.OpenCv))} | " +
                 $"{Fmt(Median(r.Memcpy))} | {Ratio(r.Best, Median(r.Keras))} | {Ratio(r.Best, Median(r.OpenCv))} | {Ratio(r.Best, Median(r.Memcpy))} |");
         }
 

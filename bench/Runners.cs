@@ -23,10 +23,10 @@ internal static unsafe class Runners
     /// next() and dispose each batch. The clock stops at the last batch: batches a prefetching iterator had
     /// started beyond it belong to the next epoch, so they are waited for (off the clock) but not counted.
     /// </summary>
-    public static (double Seconds, long Images) Ours(ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null)
+    public static (double Seconds, long Images) Ours(ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1)
     {
         var clock = Stopwatch.StartNew();
-        using var it = generator.flow(x, y, batch_size: batch, shuffle: true, seed: seed, prefetch: prefetch);
+        using var it = generator.flow(x, y, batch_size: batch, shuffle: true, seed: seed, workers: workers, prefetch: prefetch);
         int total = Math.Min(batches ?? it.len, it.len);
         long images = 0;
         for (int i = 0; i < total; i++)
@@ -88,16 +88,22 @@ internal static unsafe class Runners
     }
 
     /// <summary>Ours alone, epoch after epoch for <paramref name="seconds"/>, printing img/s per epoch (a target for profilers).</summary>
-    public static int Profile(BenchCase c, double seconds, int prefetch)
+    public static int Profile(BenchCase c, double seconds, int prefetch, int workers)
     {
         using var x = c.CreateImages();
         using var y = c.CreateLabels();
         var generator = SeedGenerator();
         var clock = Stopwatch.StartNew();
+        using var self = Process.GetCurrentProcess();
         for (int epoch = 1; clock.Elapsed.TotalSeconds < seconds; epoch++)
         {
-            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch);
-            Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s");
+            // CPU time per image is the steadier figure on a shared machine: it ignores time spent descheduled.
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers);
+            self.Refresh();
+            double cpuMicros = (self.TotalProcessorTime - cpu).TotalMicroseconds / images;
+            Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img");
         }
 
         return 0;

@@ -18,14 +18,29 @@ public sealed class WarpFastPathTests
     private static readonly (int Rows, int Cols)[] Sizes = [(1, 1), (1, 6), (2, 3), (5, 7), (9, 2), (31, 33), (64, 17), (40, 300)];
 
     [TestMethod]
-    [DataRow("nearest")]
-    [DataRow("constant")]
-    [DataRow("reflect")]
-    [DataRow("wrap")]
-    public void EngineMatchesPerPixelTapsBitForBit(string fillMode)
+    [DataRow("nearest", true)]
+    [DataRow("constant", true)]
+    [DataRow("reflect", true)]
+    [DataRow("wrap", true)]
+    [DataRow("nearest", false)]
+    [DataRow("constant", false)]
+    public void EngineMatchesPerPixelTapsBitForBit(string fillMode, bool wideVectors)
     {
         var mode = FillModes.Parse(fillMode);
         var random = new Random(fillMode.Length * 7919);
+        WarpKernels.UseWideVectors = wideVectors;
+        try
+        {
+            CheckAllShapes(random, mode);
+        }
+        finally
+        {
+            WarpKernels.UseWideVectors = true;
+        }
+    }
+
+    private static void CheckAllShapes(Random random, FillMode mode)
+    {
         int checkedImages = 0;
         foreach (var (rows, cols) in Sizes)
         {

@@ -15,7 +15,9 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     [NumSharp.NDBorrowed] // batches nobody was handed are disposed by Dispose and DropPrefetched
     private readonly Queue<Task<Batch>> _inFlight = new();
     private readonly Queue<Cursor> _cursorsAfter = new(); // the served cursor once each in-flight batch is handed out
-    private readonly CancellationTokenSource _cancel = new();
+    [NumSharp.NDBorrowed] // requests only: their batches are the tasks in _inFlight, disposed as those are
+    private readonly Queue<(Ticket Ticket, TaskCompletionSource<Batch> Result)> _work = new(); // prefetch requests, in order
+    private int _producers; // producer threads started so far
     private Cursor _reserved; // where the next reservation starts (runs ahead of _served when prefetching)
     private Cursor _served;   // what callers have been handed
     private long _orderEpoch = -1;
@@ -158,7 +160,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
                 while (_inFlight.Count < Prefetch + 1)
                 {
                     var t = Reserve();
-                    _inFlight.Enqueue(Task.Run(() => BuildBatch(t.Epoch, t.Indices), _cancel.Token));
+                    _inFlight.Enqueue(Produce(t));
                     _cursorsAfter.Enqueue(_reserved);
                 }
 
@@ -167,7 +169,19 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
         }
 
-        return pending is null ? BuildBatch(ticket.Epoch, ticket.Indices) : pending.GetAwaiter().GetResult();
+        if (pending is null)
+        {
+            return BuildBatch(ticket.Epoch, ticket.Indices);
+        }
+
+        if (!pending.IsCompleted)
+        {
+            // Block without spinning: Task.Wait spins first, and on a machine with as many cores as workers that
+            // spinning caller takes a core from the producer and its Parallel.For (it halved throughput on 2 cores).
+            ((IAsyncResult)pending).AsyncWaitHandle.WaitOne();
+        }
+
+        return pending.GetAwaiter().GetResult();
     }
 
     /// <summary>Starts a new epoch: a fresh order when shuffling (Keras <c>on_epoch_end</c>).</summary>
@@ -218,7 +232,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
 
             _disposed = true;
-            _cancel.Cancel();
+            Monitor.PulseAll(_gate); // the producer thread finishes what is queued (as cancelled) and exits
             pending = [.. _inFlight];
             _inFlight.Clear();
             _cursorsAfter.Clear();
@@ -233,7 +247,6 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
         }
 
-        _cancel.Dispose();
         Dispose(true);
         GC.SuppressFinalize(this);
     }
@@ -300,6 +313,70 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
                     t.Result.Dispose();
                 }
             }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// How many threads build prefetched batches, each a whole batch at a time (see <see cref="Produce"/>). The
+    /// base builds one at a time; an iterator whose batches can be built side by side may use more.
+    /// </summary>
+    protected virtual int PrefetchThreads => 1;
+
+    /// <summary>
+    /// Queues a batch for the producer threads (started on first use, at most one per batch in flight). Dedicated
+    /// threads, not a thread-pool task per batch: pool tasks blocking on the pool work of their own Parallel.For
+    /// left cores idle and made the pool inject threads, so prefetching was slower than none. Called under the gate.
+    /// </summary>
+    private Task<Batch> Produce(Ticket ticket)
+    {
+        var result = new TaskCompletionSource<Batch>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Enqueue((ticket, result));
+        if (_producers < Math.Min(PrefetchThreads, Prefetch + 1))
+        {
+            _producers++;
+            new Thread(ProducerLoop) { IsBackground = true, Name = $"KerasIterator prefetch {_producers}" }.Start();
+        }
+
+        Monitor.PulseAll(_gate);
+        return result.Task;
+    }
+
+    private void ProducerLoop()
+    {
+        while (true)
+        {
+            (Ticket Ticket, TaskCompletionSource<Batch> Result) item;
+            bool cancelled;
+            lock (_gate)
+            {
+                while (_work.Count == 0 && !_disposed)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                if (_work.Count == 0)
+                {
+                    return;
+                }
+
+                item = _work.Dequeue();
+                cancelled = _disposed;
+            }
+
+            if (cancelled)
+            {
+                item.Result.SetCanceled();
+                continue;
+            }
+
+            try
+            {
+                item.Result.SetResult(BuildBatch(item.Ticket.Epoch, item.Ticket.Indices));
+            }
+            catch (Exception e)
+            {
+                item.Result.SetException(e);
+            }
         }
     }
 

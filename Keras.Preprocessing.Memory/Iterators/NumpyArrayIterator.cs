@@ -19,8 +19,8 @@ public sealed class NumpyArrayIterator : KerasIterator
     private readonly RowGather? _weights;
     private readonly int _offset;
     private readonly IAugmentationExecutor _executor;
-    private readonly BufferPool _pool = new();
     private readonly BatchImageWriter? _writer;
+    private readonly int _workers;
 
     internal NumpyArrayIterator(
         ImageDataGenerator generator,
@@ -51,7 +51,10 @@ public sealed class NumpyArrayIterator : KerasIterator
         _labels = p.Labels;
         _weights = p.Weights;
         _offset = p.Offset;
-        _executor = new CpuAugmentationEngine(workers);
+        // With prefetch, the workers build whole batches side by side (one thread each, see PrefetchThreads)
+        // instead of splitting every batch: no per-batch join, so one descheduled thread stalls only its own batch.
+        _workers = workers > 0 ? workers : Environment.ProcessorCount;
+        _executor = new CpuAugmentationEngine(prefetch > 0 ? 1 : _workers);
         save_to_dir = saveToDir;
         save_prefix = savePrefix;
         save_format = saveFormat;
@@ -95,6 +98,9 @@ public sealed class NumpyArrayIterator : KerasIterator
     public string device => _executor.Name;
 
     /// <inheritdoc />
+    protected override int PrefetchThreads => _workers;
+
+    /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
     {
         var generator = image_data_generator;
@@ -108,7 +114,7 @@ public sealed class NumpyArrayIterator : KerasIterator
             plans[i] = SamplePlan.Create(source, parameters, g.Rows, g.Cols);
         }
 
-        var buffer = _pool.Rent(indices.Length * g.Size);
+        var buffer = image_data_generator.Buffers.Rent(indices.Length * g.Size);
         _executor.Execute(
             new AugmentationRequest
             {
@@ -126,7 +132,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         bool pooled = generator.OutputType == OutputDType.Float32;
         if (!pooled)
         {
-            _pool.Return(buffer);
+            image_data_generator.Buffers.Return(buffer);
         }
 
         _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber);
@@ -144,7 +150,7 @@ public sealed class NumpyArrayIterator : KerasIterator
             _weights?.Gather(indices),
             indices,
             pooled ? buffer : null,
-            pooled ? batch => _pool.Return(batch.Buffer!) : null);
+            pooled ? batch => image_data_generator.Buffers.Return(batch.Buffer!) : null);
     }
 
     /// <inheritdoc />
