@@ -99,9 +99,9 @@ internal sealed class PeerClient : IDisposable
     }
 
     /// <summary>Seconds and images of one timed run ("keras" or "opencv").</summary>
-    public (double Seconds, long Images) Time(string op, string name, int batch, int seed, int? batches = null)
+    public (double Seconds, long Images) Time(string op, string name, int batch, int seed, int? batches = null, double minSeconds = 0)
     {
-        var command = new JsonObject { ["op"] = op, ["name"] = name, ["batch"] = batch, ["seed"] = seed };
+        var command = new JsonObject { ["op"] = op, ["name"] = name, ["batch"] = batch, ["seed"] = seed, ["min_seconds"] = minSeconds };
         if (batches is { } b)
         {
             command["batches"] = b;

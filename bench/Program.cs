@@ -92,7 +92,7 @@ internal static class Harness
         {
             foreach (var c in cases)
             {
-                results.Add(RunCase(c with { Reps = options.Reps ?? c.Reps }, peers, dataDir, options.Quick ? 0.3 : 1.5));
+                results.Add(RunCase(c with { Reps = options.Reps ?? c.Reps }, peers, dataDir, options.Quick ? 0.3 : 1.5, options.Quick ? 0.2 : 1.0));
             }
 
             PrintTable(results);
@@ -114,7 +114,7 @@ internal static class Harness
         return 0;
     }
 
-    private static Row RunCase(BenchCase c, PeerClient? peers, string dataDir, double warmSeconds)
+    private static Row RunCase(BenchCase c, PeerClient? peers, string dataDir, double warmSeconds, double minSeconds)
     {
         Progress($"{c.Label}: preparing");
         using var x = c.CreateImages();
@@ -147,17 +147,15 @@ internal static class Harness
         {
             Progress($"{c.Label}: repetition {rep + 1}/{c.Reps}");
             int seed = 1 + rep;
-            GC.Collect();
-            row.Ours.Add(Rate(Runners.Ours(generator, x, y, c.Batch, seed, 0)));
-            GC.Collect();
-            row.OursPrefetch.Add(Rate(Runners.Ours(generator, x, y, c.Batch, seed, OursPrefetch)));
+            row.Ours.Add(Rate(Runners.Ours(generator, x, y, c.Batch, seed, 0, minSeconds: minSeconds)));
+            row.OursPrefetch.Add(Rate(Runners.Ours(generator, x, y, c.Batch, seed, OursPrefetch, minSeconds: minSeconds)));
             if (peers is not null)
             {
-                row.Keras.Add(Rate(peers.Time("keras", c.Name, c.Batch, seed)));
-                row.OpenCv.Add(Rate(peers.Time("opencv", c.Name, c.Batch, seed)));
+                row.Keras.Add(Rate(peers.Time("keras", c.Name, c.Batch, seed, minSeconds: minSeconds)));
+                row.OpenCv.Add(Rate(peers.Time("opencv", c.Name, c.Batch, seed, minSeconds: minSeconds)));
             }
 
-            row.Memcpy.Add(Rate(Runners.Memcpy(x, c.ImageBytes, c.Batch, seed)));
+            row.Memcpy.Add(Rate(Runners.Memcpy(x, c.ImageBytes, c.Batch, seed, minSeconds)));
         }
 
         peers?.Call(new JsonObject { ["op"] = "drop", ["name"] = c.Name });
@@ -236,7 +234,8 @@ internal static class Harness
     private static void PrintTable(List<Row> rows)
     {
         Console.WriteLine();
-        Console.WriteLine("Throughput, images/s (median of the repetitions; all contenders interleaved in each repetition):");
+        Console.WriteLine("Throughput, images/s: median of the repetitions; in each repetition every contender runs in turn, whole");
+        Console.WriteLine("epochs for at least 1 s (0.2 s with --quick), flow() construction off the clock.");
         Console.WriteLine();
         Console.WriteLine("| case | reps | ours | ours prefetch=2 | Keras 1.1.0 | OpenCV 1 thread | memcpy 1 thread | ours/Keras | ours/OpenCV | ours/memcpy |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -19,21 +19,27 @@ internal static unsafe class Runners
         fill_mode: "nearest");
 
     /// <summary>
-    /// One epoch (or <paramref name="batches"/> batches) of <c>flow</c> as a training loop pulls it: construct, then
-    /// next() and dispose each batch. The clock stops at the last batch: batches a prefetching iterator had
-    /// started beyond it belong to the next epoch, so they are waited for (off the clock) but not counted.
+    /// <c>flow</c> as a training loop pulls it: one iterator, then next() and dispose batch after batch, whole
+    /// epochs until <paramref name="minSeconds"/> have passed (or only <paramref name="batches"/> batches). The clock
+    /// starts after flow() (as for Keras, whose flow() converts the data once) and stops at the last batch: batches
+    /// a prefetching iterator had started beyond it are waited for off the clock and not counted.
     /// </summary>
-    public static (double Seconds, long Images) Ours(ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1)
+    public static (double Seconds, long Images) Ours(
+        ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1, double minSeconds = 0)
     {
-        var clock = Stopwatch.StartNew();
         using var it = generator.flow(x, y, batch_size: batch, shuffle: true, seed: seed, workers: workers, prefetch: prefetch);
-        int total = Math.Min(batches ?? it.len, it.len);
+        int perEpoch = Math.Min(batches ?? it.len, it.len);
         long images = 0;
-        for (int i = 0; i < total; i++)
+        var clock = Stopwatch.StartNew();
+        do
         {
-            using var b = it.next();
-            images += b.Count;
+            for (int i = 0; i < perEpoch; i++)
+            {
+                using var b = it.next();
+                images += b.Count;
+            }
         }
+        while (batches is null && clock.Elapsed.TotalSeconds < minSeconds);
 
         return (clock.Elapsed.TotalSeconds, images);
     }
@@ -42,27 +48,35 @@ internal static unsafe class Runners
     /// The ceiling: the same source bytes gathered in the same shuffled batches, one memcpy per image on one
     /// thread, into a reused batch buffer (no conversion, no warp).
     /// </summary>
-    public static (double Seconds, long Images) Memcpy(NDArray x, long imageBytes, int batch, int seed)
+    public static (double Seconds, long Images) Memcpy(NDArray x, long imageBytes, int batch, int seed, double minSeconds = 0)
     {
         int n = (int)x.shape[0];
         var order = Enumerable.Range(0, n).ToArray();
-        new Random(seed).Shuffle(order);
+        var random = new Random(seed);
         var buffer = GC.AllocateUninitializedArray<byte>((int)(imageBytes * batch), pinned: true);
         byte* src = (byte*)x.Unsafe.Address;
+        long images = 0;
         var clock = Stopwatch.StartNew();
         fixed (byte* dst = buffer)
         {
-            for (int start = 0; start < n; start += batch)
+            do
             {
-                int count = Math.Min(batch, n - start);
-                for (int k = 0; k < count; k++)
+                random.Shuffle(order);
+                for (int start = 0; start < n; start += batch)
                 {
-                    Buffer.MemoryCopy(src + (order[start + k] * imageBytes), dst + (k * imageBytes), imageBytes, imageBytes);
+                    int count = Math.Min(batch, n - start);
+                    for (int k = 0; k < count; k++)
+                    {
+                        Buffer.MemoryCopy(src + (order[start + k] * imageBytes), dst + (k * imageBytes), imageBytes, imageBytes);
+                    }
                 }
+
+                images += n;
             }
+            while (clock.Elapsed.TotalSeconds < minSeconds);
         }
 
-        return (clock.Elapsed.TotalSeconds, n);
+        return (clock.Elapsed.TotalSeconds, images);
     }
 
     /// <summary>

@@ -10,10 +10,11 @@ fresh process and prints its peak RSS (VmHWM), for the memory comparison.
 Commands (all carry "op"):
   {"op": "versions"}
   {"op": "load", "name": N, "path": P}             keep array P (.npy) under name N
-  {"op": "keras", "name": N, "batch": B, "seed": S, "batches": K}
-  {"op": "opencv", "name": N, "batch": B, "seed": S, "batches": K}
+  {"op": "keras", "name": N, "batch": B, "seed": S, "batches": K, "min_seconds": T}
+  {"op": "opencv", "name": N, "batch": B, "seed": S, "batches": K, "min_seconds": T}
   {"op": "quit"}
-Timed commands answer {"seconds": t, "images": n}; "batches" may be omitted for a full epoch.
+Timed commands answer {"seconds": t, "images": n}: K batches when "batches" is given, else whole epochs until at
+least T seconds have passed (one epoch when T is 0 or absent).
 """
 import json
 import math
@@ -43,16 +44,19 @@ def labels_for(n):
     return (np.arange(n, dtype=np.int32) % 10)
 
 
-def run_keras(x, batch, seed, batches):
-    """Keras's flow as users run it: construct (which converts x to float32) and pull batches."""
-    start = time.perf_counter()
+def run_keras(x, batch, seed, batches, min_seconds=0.0):
+    """Keras's flow as a training loop pulls it: one flow() (which converts x to float32 once, off the clock,
+    as flow construction is on ours), then next() epoch after epoch."""
     gen = ImageDataGenerator(**PARAMS)
     it = gen.flow(x, labels_for(len(x)), batch_size=batch, shuffle=True, seed=seed)
     count = 0
-    for _ in range(len(it) if batches is None else min(batches, len(it))):
-        bx, _ = next(it)
-        count += len(bx)
-    return time.perf_counter() - start, count
+    start = time.perf_counter()
+    while True:
+        for _ in range(len(it) if batches is None else min(batches, len(it))):
+            bx, _ = next(it)
+            count += len(bx)
+        if batches is not None or time.perf_counter() - start >= min_seconds:
+            return time.perf_counter() - start, count
 
 
 def keras_matrix(h, w, rnd):
@@ -84,16 +88,25 @@ def keras_matrix(h, w, rnd):
     return (a00, a01, a02, a10, a11, a12), flip
 
 
-def run_opencv(x, batch, seed, batches):
+def run_opencv(x, batch, seed, batches, min_seconds=0.0):
     """cv2.warpAffine per image, one thread: an equivalent random affine (flip folded into the matrix),
     bilinear, replicated border, written into a float32 batch as flow would produce it."""
     n, h, w = x.shape[0], x.shape[1], x.shape[2]
     rnd = random.Random(seed)
-    order = np.random.default_rng(seed).permutation(n)
+    shuffler = np.random.default_rng(seed)
     total = (n + batch - 1) // batch if batches is None else min(batches, (n + batch - 1) // batch)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     as_float = x.dtype == np.float32
     start = time.perf_counter()
+    count = 0
+    while True:
+        count += opencv_epoch(x, batch, total, shuffler.permutation(n), rnd, flags, as_float)
+        if batches is not None or time.perf_counter() - start >= min_seconds:
+            return time.perf_counter() - start, count
+
+
+def opencv_epoch(x, batch, total, order, rnd, flags, as_float):
+    h, w = x.shape[1], x.shape[2]
     count = 0
     for b in range(total):
         idx = order[b * batch:(b + 1) * batch]
@@ -111,7 +124,7 @@ def run_opencv(x, batch, seed, batches):
                 # uint8 sources: warp in uint8 (OpenCV's fastest path), then widen into the batch.
                 out[k] = cv2.warpAffine(x[i], m, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
         count += len(idx)
-    return time.perf_counter() - start, count
+    return count
 
 
 def peak_rss_kb():
@@ -159,7 +172,8 @@ def serve():
                 reply = {"shape": list(ARRAYS[cmd["name"]].shape), "dtype": str(ARRAYS[cmd["name"]].dtype)}
             elif op in ("keras", "opencv"):
                 fn = run_keras if op == "keras" else run_opencv
-                seconds, count = fn(ARRAYS[cmd["name"]], cmd["batch"], cmd["seed"], cmd.get("batches"))
+                seconds, count = fn(ARRAYS[cmd["name"]], cmd["batch"], cmd["seed"], cmd.get("batches"),
+                                    cmd.get("min_seconds", 0.0))
                 reply = {"seconds": seconds, "images": count}
             elif op == "drop":
                 ARRAYS.pop(cmd["name"], None)

@@ -118,6 +118,12 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
 
             for (int s = item * imagesPerItem, end = Math.Min(n, s + imagesPerItem); s < end; s++)
             {
+                // Small images: fetch the next one while this one is warped, so its misses overlap work.
+                if (s + 1 < end)
+                {
+                    WarpKernels.PrefetchSmallImage(source + ((long)plans[s + 1].SourceIndex * size), g);
+                }
+
                 Warp(s, 0);
             }
         });
