@@ -19,8 +19,10 @@ public sealed partial class ImageDataGenerator
     /// <param name="save_format">"png" (default) or "jpeg".</param>
     /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes (newer Keras).</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
-    /// <param name="workers">Threads augmenting each batch (default: all cores). Results do not depend on it.</param>
-    /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0). Results do not depend on it.</param>
+    /// <param name="workers">Threads augmenting (default: all cores): they split each batch, or with <paramref name="prefetch"/> &gt; 0 build
+    /// different batches side by side. Results do not depend on it.</param>
+    /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0), so augmentation overlaps the
+    /// caller's own work (a training step). Results do not depend on it.</param>
     public NumpyArrayIterator flow(
         NDArray x,
         NDArray? y = null,
@@ -52,7 +54,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="save_format">"png" (default) or "jpeg".</param>
     /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes.</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
-    /// <param name="workers">Threads augmenting each batch (default: all cores).</param>
+    /// <param name="workers">Threads augmenting (default: all cores): they split each batch, or build different batches when prefetching.</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
     public NumpyArrayIterator flow(
         IReadOnlyList<NDArray> x,

@@ -76,6 +76,7 @@ internal static unsafe class WarpKernels
     /// Requests a whole source image into cache when it is small (as <see cref="SourcePrefetch"/> does at its start),
     /// so the engine can ask for the next image of a work item while it warps the current one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PrefetchSmallImage<T>(T* src, in ImageGeometry g)
         where T : unmanaged
     {
@@ -121,6 +122,7 @@ internal static unsafe class WarpKernels
             _hi = int.MinValue;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Start<T>(T* src)
             where T : unmanaged
         {
@@ -184,6 +186,7 @@ internal static unsafe class WarpKernels
         }
 
         /// <summary>Prefetches source rows [first, last] of every channel plane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void Rows<T>(T* src, int first, int last)
             where T : unmanaged
         {
@@ -367,7 +370,8 @@ internal static unsafe class WarpKernels
     /// AVX-512 form of <see cref="PackedBilinear"/>: coordinates of eight pixels per step in double lanes, then four
     /// pixels per 16-lane vector (a pixel's 4 lanes each), the same lane-wise <see cref="Taps.Blend"/> steps. With 3
     /// channels the lanes are compacted before the store, whose last 4 lanes spill into the next two output pixels
-    /// (written after), so <paramref name="end"/> keeps two pixels of the row beyond the last group.
+    /// (written after), so <paramref name="end"/> keeps two pixels of the row beyond the last group. Works in groups
+    /// of eight, and a final group of four.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int PackedBilinear16<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end)
@@ -383,7 +387,7 @@ internal static unsafe class WarpKernels
         var compact = channels == 3
             ? Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15)
             : Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        for (; c + 8 <= end; c += 8)
+        while (c + 4 <= end)
         {
             var cc = Vector512.Create((double)c) + lanes;
             var yy = y0 + (cc * vdy);
@@ -393,14 +397,25 @@ internal static unsafe class WarpKernels
             var wy = Avx512F.ConvertToVector256Single(yy - Avx512F.ConvertToVector512Double(iy)).ToVector512Unsafe();
             var wx = Avx512F.ConvertToVector256Single(xx - Avx512F.ConvertToVector512Double(ix)).ToVector512Unsafe();
             var offsets = (iy * rowStride) + (ix * pixelStride);
-            if (Vector256.GreaterThanAny(offsets, limit))
+
+            // A last group of only four pixels (short rows) ignores the upper lanes, which may lie past the interior.
+            bool both = c + 8 <= end;
+            var tooFar = Vector256.GreaterThan(offsets, limit);
+            if (both ? tooFar != Vector256<int>.Zero : tooFar.GetLower() != Vector128<int>.Zero)
             {
                 break;
             }
 
             float* o = outRow + (c * channels);
             BlendFour(src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
+            if (!both)
+            {
+                c += 4;
+                break;
+            }
+
             BlendFour(src, offsets.GetUpper(), o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact);
+            c += 8;
         }
 
         return c;
