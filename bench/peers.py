@@ -25,13 +25,21 @@ import time
 
 import numpy as np
 
-# One thread for OpenCV (the brief: one image at a time on one thread); numpy/scipy's affine_transform
-# is single-threaded anyway.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-import cv2  # noqa: E402
 from keras_preprocessing.image import ImageDataGenerator  # noqa: E402
 
-cv2.setNumThreads(1)
+cv2 = None
+
+
+def load_cv2():
+    """OpenCV, imported only where it runs (so the Keras RSS process does not carry it), on one thread:
+    one image at a time on one thread is the comparison asked for (scipy's affine_transform is single-threaded too)."""
+    global cv2
+    if cv2 is None:
+        import cv2 as module
+        module.setNumThreads(1)
+        cv2 = module
+    return cv2
 
 # The seed parameters of issue 3, shared with the C# side.
 PARAMS = dict(rotation_range=20, width_shift_range=0.1, height_shift_range=0.1, shear_range=0.1,
@@ -57,6 +65,30 @@ def run_keras(x, batch, seed, batches, min_seconds=0.0):
             count += len(bx)
         if batches is not None or time.perf_counter() - start >= min_seconds:
             return time.perf_counter() - start, count
+
+
+def check_equivalence():
+    """--check: the OpenCV peer's matrix against Keras's apply_transform for the same random draws, on a smooth
+    image (OpenCV's bilinear uses 5-bit fixed-point weights, so small differences are expected; the point is
+    that both do the same geometric transform)."""
+    load_cv2()
+    h = w = 64
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.stack([np.sin(yy / 7) + np.cos(xx / 5), yy / h, xx / w], axis=-1).astype(np.float32)
+    gen = ImageDataGenerator(**PARAMS)
+    worst = 0.0
+    for seed in range(20):
+        rnd = random.Random(seed)  # the same draws, in the same order, as keras_matrix makes
+        draws = [rnd.uniform(-20, 20), rnd.uniform(-0.1, 0.1), rnd.uniform(-0.1, 0.1), rnd.uniform(-0.1, 0.1),
+                 rnd.uniform(0.9, 1.1), rnd.uniform(0.9, 1.1), rnd.random() < 0.5]
+        (a00, a01, a02, a10, a11, a12), flip = keras_matrix(h, w, random.Random(seed))
+        m = (np.array([[-a11, a10, a12 + a11 * (w - 1)], [-a01, a00, a02 + a01 * (w - 1)]]) if flip
+             else np.array([[a11, a10, a12], [a01, a00, a02]]))
+        ours = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+        ref = gen.apply_transform(img.copy(), {"theta": draws[0], "tx": draws[1] * h, "ty": draws[2] * w,
+                                               "shear": draws[3], "zx": draws[4], "zy": draws[5], "flip_horizontal": draws[6]})
+        worst = max(worst, float(np.abs(ours - ref)[8:-8, 8:-8].max()))
+    print(json.dumps({"max_abs_diff_interior": worst}))
 
 
 def keras_matrix(h, w, rnd):
@@ -91,6 +123,7 @@ def keras_matrix(h, w, rnd):
 def run_opencv(x, batch, seed, batches, min_seconds=0.0):
     """cv2.warpAffine per image, one thread: an equivalent random affine (flip folded into the matrix),
     bilinear, replicated border, written into a float32 batch as flow would produce it."""
+    load_cv2()
     n, h, w = x.shape[0], x.shape[1], x.shape[2]
     rnd = random.Random(seed)
     shuffler = np.random.default_rng(seed)
@@ -166,7 +199,7 @@ def serve():
                 import keras_preprocessing
                 import scipy
                 reply = {"python": sys.version.split()[0], "keras_preprocessing": keras_preprocessing.__version__,
-                         "numpy": np.__version__, "scipy": scipy.__version__, "opencv": cv2.__version__}
+                         "numpy": np.__version__, "scipy": scipy.__version__, "opencv": load_cv2().__version__}
             elif op == "load":
                 ARRAYS[cmd["name"]] = np.load(cmd["path"])
                 reply = {"shape": list(ARRAYS[cmd["name"]].shape), "dtype": str(ARRAYS[cmd["name"]].dtype)}
@@ -190,10 +223,12 @@ def main():
     args = sys.argv[1:]
     if args[:1] == ["--serve"]:
         serve()
+    elif args[:1] == ["--check"]:
+        check_equivalence()
     elif args[:1] == ["--rss-keras"]:
         rss_keras(args[1], int(args[2]) if len(args) > 2 else 32, 1)
     else:
-        sys.exit("usage: peers.py --serve | --rss-keras FILE.npy [BATCH]")
+        sys.exit("usage: peers.py --serve | --check | --rss-keras FILE.npy [BATCH]")
 
 
 if __name__ == "__main__":
