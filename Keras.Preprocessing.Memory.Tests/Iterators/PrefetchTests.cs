@@ -60,6 +60,34 @@ public sealed class PrefetchTests
     }
 
     [TestMethod]
+    public void IdleProducersExitAndComeBack()
+    {
+        using var x = Images();
+        using var y = Labels();
+        var generator = Generator();
+        int saved = Keras.Preprocessing.Memory.Iterators.KerasIterator.ProducerIdleMilliseconds;
+        Keras.Preprocessing.Memory.Iterators.KerasIterator.ProducerIdleMilliseconds = 20;
+        try
+        {
+            using var plain = generator.flow(x, y, batch_size: 8, seed: 4);
+            using var ahead = generator.flow(x, y, batch_size: 8, seed: 4, prefetch: 1);
+            for (int i = 0; i < 4; i++)
+            {
+                using var expected = plain.next();
+                using var actual = ahead.next();
+                AssertSameBatch(expected, actual, $"batch {i}");
+
+                // Long enough for the producers to find no work and exit; the next call must start them again.
+                Thread.Sleep(100);
+            }
+        }
+        finally
+        {
+            Keras.Preprocessing.Memory.Iterators.KerasIterator.ProducerIdleMilliseconds = saved;
+        }
+    }
+
+    [TestMethod]
     public void DisposeWithBatchesInFlightStopsCleanly()
     {
         using var x = Images();

@@ -17,12 +17,15 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     private readonly Queue<Cursor> _cursorsAfter = new(); // the served cursor once each in-flight batch is handed out
     [NumSharp.NDBorrowed] // requests only: their batches are the tasks in _inFlight, disposed as those are
     private readonly Queue<(Ticket Ticket, TaskCompletionSource<Batch> Result)> _work = new(); // prefetch requests, in order
-    private int _producers; // producer threads started so far
+    private int _producers; // producer threads running
     private Cursor _reserved; // where the next reservation starts (runs ahead of _served when prefetching)
     private Cursor _served;   // what callers have been handed
     private long _orderEpoch = -1;
     private int[] _order = [];
     private bool _disposed;
+
+    /// <summary>How long an idle prefetch producer thread waits for work before it exits (tests shorten it).</summary>
+    internal static int ProducerIdleMilliseconds { get; set; } = 2000;
 
     /// <summary>Sets up the iterator over <paramref name="n"/> samples.</summary>
     protected KerasIterator(int n, int batch_size, bool shuffle, int? seed, int prefetch)
@@ -349,13 +352,19 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             bool cancelled;
             lock (_gate)
             {
+                // An idle producer exits (Produce starts another when needed), so an iterator that is dropped
+                // without Dispose is not kept alive, nor its thread, by a producer waiting for work forever.
                 while (_work.Count == 0 && !_disposed)
                 {
-                    Monitor.Wait(_gate);
+                    if (!Monitor.Wait(_gate, ProducerIdleMilliseconds) && _work.Count == 0)
+                    {
+                        break;
+                    }
                 }
 
                 if (_work.Count == 0)
                 {
+                    _producers--;
                     return;
                 }
 
