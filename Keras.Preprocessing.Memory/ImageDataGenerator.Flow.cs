@@ -23,8 +23,10 @@ public sealed partial class ImageDataGenerator
     /// <param name="shard_index">This worker's rank in [0, <paramref name="num_shards"/>): it serves a disjoint block of the same
     /// (seed, epoch) permutation, so all workers together see every sample exactly once per epoch; a remainder goes to the
     /// first shards, one sample each. Shuffling across shards needs a fixed <paramref name="seed"/>.</param>
-    /// <param name="workers">Threads augmenting each batch (default: all cores). Results do not depend on it.</param>
-    /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0). Results do not depend on it.</param>
+    /// <param name="workers">Threads augmenting (default: all cores): they split each batch, or with <paramref name="prefetch"/> &gt; 0 build
+    /// different batches side by side. Results do not depend on it.</param>
+    /// <param name="prefetch">Batches computed ahead in the background by <c>next()</c> (default 0), so augmentation overlaps the
+    /// caller's own work (a training step). Results do not depend on it.</param>
     /// <param name="device">
     /// Where to augment, spelled as TensorFlow spells devices: "auto" (default: the first CUDA GPU when there is one,
     /// else the CPU), "cpu", "gpu"/"cuda" or "gpu:N"/"cuda:N" (an error when that GPU is missing). On a GPU the
@@ -67,7 +69,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
     /// <param name="num_shards">Data-parallel workers sharing each epoch (default 1).</param>
     /// <param name="shard_index">This worker's rank in [0, <paramref name="num_shards"/>); see the single-input overload.</param>
-    /// <param name="workers">Threads augmenting each batch (default: all cores).</param>
+    /// <param name="workers">Threads augmenting (default: all cores): they split each batch, or build different batches when prefetching.</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
     /// <param name="device">Where to augment: "auto" (default), "cpu", "gpu", "gpu:N" (see the single-input overload).</param>
     public NumpyArrayIterator flow(

@@ -258,6 +258,9 @@ public sealed partial class ImageDataGenerator
 
     internal OutputDType OutputType { get; }
 
+    /// <summary>Batch buffers shared by this generator's iterators.</summary>
+    internal Iterators.BufferPool Buffers { get; } = new();
+
     /// <summary>
     /// Draws random transformation parameters for one image (Keras <c>get_random_transform</c>), as a dictionary
     /// with Keras's keys. <paramref name="seed"/> makes the draw reproducible (our generator, not numpy's).

@@ -16,6 +16,9 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
     // Row blocks of about this many pixels keep both cores busy on small batches of large images.
     private const int PixelsPerBlock = 16 * 1024;
 
+    // Small images are grouped until a work item has about this many pixels.
+    private const int MinPixelsPerItem = 4 * 1024;
+
     private readonly ParallelOptions _parallel;
 
     public CpuAugmentationEngine(int maxDegreeOfParallelism = -1)
@@ -65,36 +68,70 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         var standardization = request.Standardization;
         int n = plans.Length;
         int size = g.Size;
-        int blocks = Math.Clamp((g.Rows * g.Cols) / PixelsPerBlock, 1, g.Rows);
+        int pixels = g.Rows * g.Cols;
+
+        // Work items: row blocks of large images, so a few large images still fill every core; several whole
+        // small images, so scheduling costs little next to the work (a 32x32 image is a few microseconds).
+        int blocks = Math.Clamp(pixels / PixelsPerBlock, 1, g.Rows);
         int rowsPerBlock = (g.Rows + blocks - 1) / blocks;
+        int imagesPerItem = blocks == 1 ? Math.Clamp(MinPixelsPerItem / pixels, 1, Math.Max(1, n / (2 * _parallel.MaxDegreeOfParallelism))) : 1;
+        int items = blocks > 1 ? n * blocks : (n + imagesPerItem - 1) / imagesPerItem;
 
         bool batchFusable = !standardization.NeedsWholeImage && !standardization.HasElementwiseFeatures(g.Channels);
         var fusedAffine = batchFusable ? ChannelAffine.For(standardization, g, 0, 1) : null;
+        bool anyExtremes = false;
+        foreach (ref readonly var plan in plans.AsSpan())
+        {
+            anyExtremes |= plan.NeedsExtremes;
+        }
 
-        var mins = new float[n * blocks];
-        var maxs = new float[n * blocks];
+        var mins = anyExtremes ? new float[n * blocks] : [];
+        var maxs = anyExtremes ? new float[n * blocks] : [];
         T* source = (T*)request.Source.Address;
         var mode = request.FillMode;
         float cval = request.Cval;
         int order = request.InterpolationOrder;
 
-        Parallel.For(0, n * blocks, _parallel, item =>
+        void Warp(int s, int block)
         {
-            int s = item / blocks, block = item % blocks;
             int r0 = block * rowsPerBlock, r1 = Math.Min(g.Rows, r0 + rowsPerBlock);
             ref readonly var plan = ref plans[s];
-            T* src = source + ((long)plan.SourceIndex * size);
             float* dst = output + ((long)s * size);
-            WarpKernels.WarpRows(src, dst, g, plan.Grid, mode, cval, order, r0, r1);
+            WarpKernels.WarpRows(source + ((long)plan.SourceIndex * size), dst, g, plan.Grid, mode, cval, order, r0, r1);
             if (plan.NeedsExtremes)
             {
-                RowExtremes(dst, g, r0, r1, out mins[item], out maxs[item]);
+                RowExtremes(dst, g, r0, r1, out mins[(s * blocks) + block], out maxs[(s * blocks) + block]);
             }
             else
             {
                 fusedAffine?.ApplyRows(dst, g, r0, r1);
             }
+        }
+
+        Parallel.For(0, items, _parallel, item =>
+        {
+            if (blocks > 1)
+            {
+                Warp(item / blocks, item % blocks);
+                return;
+            }
+
+            for (int s = item * imagesPerItem, end = Math.Min(n, s + imagesPerItem); s < end; s++)
+            {
+                // Small images: fetch the next one while this one is warped, so its misses overlap work.
+                if (s + 1 < end)
+                {
+                    WarpKernels.PrefetchSmallImage(source + ((long)plans[s + 1].SourceIndex * size), g);
+                }
+
+                Warp(s, 0);
+            }
         });
+
+        if (fusedAffine is not null && !anyExtremes)
+        {
+            return; // everything was finished row by row in the first pass
+        }
 
         Parallel.For(0, n, _parallel, s =>
         {
@@ -107,8 +144,11 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             float min = float.PositiveInfinity, max = float.NegativeInfinity;
             if (plan.NeedsExtremes)
             {
-                min = new ReadOnlySpan<float>(mins, s * blocks, blocks).ToArray().Min();
-                max = new ReadOnlySpan<float>(maxs, s * blocks, blocks).ToArray().Max();
+                for (int b = s * blocks, end = b + blocks; b < end; b++)
+                {
+                    min = Math.Min(min, mins[b]);
+                    max = Math.Max(max, maxs[b]);
+                }
             }
 
             FinishImage(output + ((long)s * size), g, plan, min, max, standardization);

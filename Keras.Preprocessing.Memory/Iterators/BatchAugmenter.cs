@@ -15,7 +15,6 @@ internal sealed class BatchAugmenter : IDisposable
 {
     private readonly ImageDataGenerator _generator;
     private readonly IAugmentationExecutor _executor;
-    private readonly BufferPool _pool = new();
 
     public BatchAugmenter(ImageDataGenerator generator, IAugmentationExecutor executor)
     {
@@ -33,7 +32,7 @@ internal sealed class BatchAugmenter : IDisposable
     {
         var g = source.Geometry;
         var request = Request(source, sourceIndices, sampleKeys, seed, epoch);
-        var buffer = _pool.Rent(request.Plans.Length * g.Size);
+        var buffer = _generator.Buffers.Rent(request.Plans.Length * g.Size);
         _executor.Execute(request, buffer);
 
         long[] shape = [request.Plans.Length, .. g.Shape];
@@ -43,7 +42,7 @@ internal sealed class BatchAugmenter : IDisposable
             return new AugmentedImages(images, buffer);
         }
 
-        _pool.Return(buffer);
+        _generator.Buffers.Return(buffer);
         return new AugmentedImages(images, null);
     }
 
@@ -71,7 +70,7 @@ internal sealed class BatchAugmenter : IDisposable
     {
         if (batch.Buffer is { } buffer)
         {
-            _pool.Return(buffer);
+            _generator.Buffers.Return(buffer);
         }
     }
 

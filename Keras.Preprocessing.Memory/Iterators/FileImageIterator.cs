@@ -27,6 +27,7 @@ public abstract class FileImageIterator : KerasIterator
     private readonly RowGather[] _targetRows;
     private readonly RowGather? _weights;
     private readonly ParallelOptions _parallel;
+    private readonly int _workers;
 
     private protected FileImageIterator(ImageDataGenerator generator, FileIteratorSetup setup)
         : this(generator, Stage(generator, setup))
@@ -66,10 +67,14 @@ public abstract class FileImageIterator : KerasIterator
             _cachedImages = ImageArray.Wrap(_cache, generator.Settings.DataFormat);
         }
 
+        // As in flow(): with prefetch, each worker builds whole batches (see PrefetchThreads) instead of splitting each one.
+        _workers = o.Workers > 0 ? o.Workers : Environment.ProcessorCount;
+        int engineThreads = o.Prefetch > 0 ? 1 : _workers;
+
         // A GPU holds the decoded dataset; without the cache the images live on disk and are augmented where they are decoded.
         _augmenter = new BatchAugmenter(
             generator,
-            _cachedImages is null ? new CpuAugmentationEngine(o.Workers) : Gpu.DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, o.Workers));
+            _cachedImages is null ? new CpuAugmentationEngine(engineThreads) : Gpu.DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, engineThreads));
     }
 
     /// <summary>The generator applied to every image (Keras <c>image_data_generator</c>).</summary>
@@ -157,6 +162,9 @@ public abstract class FileImageIterator : KerasIterator
 
     /// <summary>Where the images are augmented.</summary>
     public string device => _augmenter.Device;
+
+    /// <inheritdoc />
+    protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)

@@ -15,14 +15,17 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     [NumSharp.NDBorrowed] // batches nobody was handed are disposed by Dispose and DropPrefetched
     private readonly Queue<Task<Batch>> _inFlight = new();
     private readonly Queue<Cursor> _cursorsAfter = new(); // the served cursor once each in-flight batch is handed out
-    private readonly CancellationTokenSource _cancel = new();
-    private readonly HashSet<Task> _running = []; // background builds, handed out or dropped, not yet seen finished
-    private int _pendingWork;
+    [NumSharp.NDBorrowed] // requests only: their batches are the tasks in _inFlight, disposed as those are
+    private readonly Queue<(Ticket Ticket, TaskCompletionSource<Batch> Result)> _work = new(); // prefetch requests, in order
+    private int _producers; // producer threads running
     private Cursor _reserved; // where the next reservation starts (runs ahead of _served when prefetching)
     private Cursor _served;   // what callers have been handed
     private long _orderEpoch = -1;
     private int[] _order = [];
     private bool _disposed;
+
+    /// <summary>How long an idle prefetch producer thread waits for work before it exits (tests shorten it).</summary>
+    internal static int ProducerIdleMilliseconds { get; set; } = 2000;
 
     /// <summary>Sets up the iterator over <paramref name="n"/> samples.</summary>
     protected KerasIterator(int n, int batch_size, bool shuffle, int? seed, int prefetch)
@@ -160,7 +163,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
                 while (_inFlight.Count < Prefetch + 1)
                 {
                     var t = Reserve();
-                    _inFlight.Enqueue(StartBuild(t));
+                    _inFlight.Enqueue(Produce(t));
                     _cursorsAfter.Enqueue(_reserved);
                 }
 
@@ -169,7 +172,19 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
         }
 
-        return pending is null ? BuildBatch(ticket.Epoch, ticket.Indices) : pending.GetAwaiter().GetResult();
+        if (pending is null)
+        {
+            return BuildBatch(ticket.Epoch, ticket.Indices);
+        }
+
+        if (!pending.IsCompleted)
+        {
+            // Block without spinning: Task.Wait spins first, and on a machine with as many cores as workers that
+            // spinning caller takes a core from the producer and its Parallel.For (it halved throughput on 2 cores).
+            ((IAsyncResult)pending).AsyncWaitHandle.WaitOne();
+        }
+
+        return pending.GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -236,7 +251,6 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     public void Dispose()
     {
         Task<Batch>[] pending;
-        Task[] running;
         lock (_gate)
         {
             if (_disposed)
@@ -245,14 +259,19 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
 
             _disposed = true;
-            _cancel.Cancel();
+            Monitor.PulseAll(_gate); // producers finish what is queued (as cancelled) and exit
             pending = [.. _inFlight];
-            running = [.. _running];
             _inFlight.Clear();
             _cursorsAfter.Clear();
+
+            // Wait for every producer thread, including one still building a batch nobody will take.
+            while (_producers > 0)
+            {
+                Monitor.Wait(_gate);
+            }
         }
 
-        WaitQuietly(running);
+        WaitQuietly(pending);
         foreach (var task in pending)
         {
             if (task.IsCompletedSuccessfully)
@@ -261,7 +280,6 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
         }
 
-        _cancel.Dispose();
         Dispose(true);
         GC.SuppressFinalize(this);
     }
@@ -334,29 +352,87 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         }
     }
 
-    /// <summary>Background builds not yet finished (for tests: zero after <see cref="Dispose()"/>).</summary>
-    internal int PendingBackgroundWork => Volatile.Read(ref _pendingWork);
-
-    /// <summary>Starts a background build that <see cref="Dispose()"/> will wait for, handed out or not.</summary>
-    private Task<Batch> StartBuild(Ticket t)
+    /// <summary>Producer threads still running (for tests: zero once <see cref="Dispose()"/> returns).</summary>
+    internal int PendingBackgroundWork
     {
-        _running.RemoveWhere(task => task.IsCompleted);
-        var task = Task.Run(
-            () =>
+        get
+        {
+            lock (_gate)
             {
-                Interlocked.Increment(ref _pendingWork);
-                try
+                return _producers;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many threads build prefetched batches, each a whole batch at a time (see <see cref="Produce"/>). The
+    /// base builds one at a time; an iterator whose batches can be built side by side may use more.
+    /// </summary>
+    protected virtual int PrefetchThreads => 1;
+
+    /// <summary>
+    /// Queues a batch for the producer threads (started on first use, at most one per batch in flight). Dedicated
+    /// threads, not a thread-pool task per batch: pool tasks blocking on the pool work of their own Parallel.For
+    /// left cores idle and made the pool inject threads, so prefetching was slower than none. Called under the gate.
+    /// </summary>
+    private Task<Batch> Produce(Ticket ticket)
+    {
+        var result = new TaskCompletionSource<Batch>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Enqueue((ticket, result));
+        if (_producers < Math.Min(PrefetchThreads, Prefetch + 1))
+        {
+            _producers++;
+            new Thread(ProducerLoop) { IsBackground = true, Name = $"KerasIterator prefetch {_producers}" }.Start();
+        }
+
+        Monitor.PulseAll(_gate);
+        return result.Task;
+    }
+
+    private void ProducerLoop()
+    {
+        while (true)
+        {
+            (Ticket Ticket, TaskCompletionSource<Batch> Result) item;
+            bool cancelled;
+            lock (_gate)
+            {
+                // An idle producer exits (Produce starts another when needed), so an iterator that is dropped
+                // without Dispose is not kept alive, nor its thread, by a producer waiting for work forever.
+                while (_work.Count == 0 && !_disposed)
                 {
-                    return BuildBatch(t.Epoch, t.Indices);
+                    if (!Monitor.Wait(_gate, ProducerIdleMilliseconds) && _work.Count == 0)
+                    {
+                        break;
+                    }
                 }
-                finally
+
+                if (_work.Count == 0)
                 {
-                    Interlocked.Decrement(ref _pendingWork);
+                    _producers--;
+                    Monitor.PulseAll(_gate); // Dispose waits for the last producer
+                    return;
                 }
-            },
-            _cancel.Token); // Dispose cancels the builds that have not started yet
-        _running.Add(task);
-        return task;
+
+                item = _work.Dequeue();
+                cancelled = _disposed;
+            }
+
+            if (cancelled)
+            {
+                item.Result.SetCanceled();
+                continue;
+            }
+
+            try
+            {
+                item.Result.SetResult(BuildBatch(item.Ticket.Epoch, item.Ticket.Indices));
+            }
+            catch (Exception e)
+            {
+                item.Result.SetException(e);
+            }
+        }
     }
 
     private static void WaitQuietly(Task[] tasks)

@@ -19,6 +19,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     private readonly RowGather? _weights;
     private readonly int _offset;
     private readonly BatchAugmenter _augmenter;
+    private readonly int _workers;
     private readonly BatchImageWriter? _writer;
     private readonly Sharding _sharding;
     private readonly int _total;
@@ -65,8 +66,12 @@ public sealed class NumpyArrayIterator : KerasIterator
             _writer = new BatchImageWriter(saveToDir, savePrefix, saveFormat, generator.Settings.DataFormat);
         }
 
+        // With prefetch, the workers build whole batches side by side (one thread each, see PrefetchThreads)
+        // instead of splitting every batch: no per-batch join, so one descheduled thread stalls only its own batch.
+        _workers = workers > 0 ? workers : Environment.ProcessorCount;
+
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
-        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, workers));
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers));
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
@@ -146,6 +151,9 @@ public sealed class NumpyArrayIterator : KerasIterator
     internal int SourceOffset => _offset;
 
     internal ImageArray Images => _images;
+
+    /// <inheritdoc />
+    protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)

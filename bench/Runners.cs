@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Keras.Preprocessing.Memory;
+using NumSharp;
+
+namespace KerasMemory.Bench;
+
+/// <summary>The in-process contenders: our flow and the plain memory copy.</summary>
+internal static unsafe class Runners
+{
+    /// <summary>The seed parameters of issue 3 (the same as PARAMS in peers.py).</summary>
+    public static ImageDataGenerator SeedGenerator() => new(
+        rotation_range: 20,
+        width_shift_range: 0.1,
+        height_shift_range: 0.1,
+        shear_range: 0.1,
+        zoom_range: 0.1,
+        horizontal_flip: true,
+        fill_mode: "nearest");
+
+    /// <summary>
+    /// <c>flow</c> as a training loop pulls it: one iterator, then next() and dispose batch after batch, whole
+    /// epochs until <paramref name="minSeconds"/> have passed (or only <paramref name="batches"/> batches). The clock
+    /// starts after flow() (as for Keras, whose flow() converts the data once) and stops at the last batch: batches
+    /// a prefetching iterator had started beyond it are waited for off the clock and not counted.
+    /// </summary>
+    public static (double Seconds, long Images) Ours(
+        ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1, double minSeconds = 0)
+    {
+        using var it = generator.flow(x, y, batch_size: batch, shuffle: true, seed: seed, workers: workers, prefetch: prefetch);
+        int perEpoch = Math.Min(batches ?? it.len, it.len);
+        long images = 0;
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            for (int i = 0; i < perEpoch; i++)
+            {
+                using var b = it.next();
+                images += b.Count;
+            }
+        }
+        while (batches is null && clock.Elapsed.TotalSeconds < minSeconds);
+
+        return (clock.Elapsed.TotalSeconds, images);
+    }
+
+    /// <summary>
+    /// The ceiling: the same source bytes gathered in the same shuffled batches, one memcpy per image on one
+    /// thread, into a reused batch buffer (no conversion, no warp).
+    /// </summary>
+    public static (double Seconds, long Images) Memcpy(NDArray x, long imageBytes, int batch, int seed, double minSeconds = 0)
+    {
+        int n = (int)x.shape[0];
+        var order = Enumerable.Range(0, n).ToArray();
+        var random = new Random(seed);
+        var buffer = GC.AllocateUninitializedArray<byte>((int)(imageBytes * batch), pinned: true);
+        byte* src = (byte*)x.Unsafe.Address;
+        long images = 0;
+        var clock = Stopwatch.StartNew();
+        fixed (byte* dst = buffer)
+        {
+            do
+            {
+                random.Shuffle(order);
+                for (int start = 0; start < n; start += batch)
+                {
+                    int count = Math.Min(batch, n - start);
+                    for (int k = 0; k < count; k++)
+                    {
+                        Buffer.MemoryCopy(src + (order[start + k] * imageBytes), dst + (k * imageBytes), imageBytes, imageBytes);
+                    }
+                }
+
+                images += n;
+            }
+            while (clock.Elapsed.TotalSeconds < minSeconds);
+        }
+
+        return (clock.Elapsed.TotalSeconds, images);
+    }
+
+    /// <summary>
+    /// The isolated RSS measurement (run in a fresh process): build the dataset, run one default flow epoch, and
+    /// report the peak resident set (VmHWM) next to the RSS right after the data was built.
+    /// </summary>
+    public static int RssChild(BenchCase c)
+    {
+        using var x = c.CreateImages();
+        using var y = c.CreateLabels();
+        long afterLoad = ProcStatusKb("VmRSS");
+        var (seconds, images) = Ours(SeedGenerator(), x, y, c.Batch, 1, prefetch: 0);
+        var reply = new JsonObject
+        {
+            ["peak_rss_kb"] = ProcStatusKb("VmHWM"),
+            ["rss_after_load_kb"] = afterLoad,
+            ["dataset_bytes"] = c.DatasetBytes,
+            ["seconds"] = seconds,
+            ["images"] = images,
+        };
+        Console.WriteLine(reply.ToJsonString());
+        return 0;
+    }
+
+    /// <summary>Ours alone, epoch after epoch for <paramref name="seconds"/>, printing img/s per epoch (a target for profilers).</summary>
+    public static int Profile(BenchCase c, double seconds, int prefetch, int workers)
+    {
+        using var x = c.CreateImages();
+        using var y = c.CreateLabels();
+        var generator = SeedGenerator();
+        var clock = Stopwatch.StartNew();
+        using var self = Process.GetCurrentProcess();
+        for (int epoch = 1; clock.Elapsed.TotalSeconds < seconds; epoch++)
+        {
+            // CPU time per image is the steadier figure on a shared machine: it ignores time spent descheduled.
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers);
+            self.Refresh();
+            double cpuMicros = (self.TotalProcessorTime - cpu).TotalMicroseconds / images;
+            Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img");
+        }
+
+        return 0;
+    }
+
+    /// <summary>A kB figure from /proc/self/status (VmRSS, VmHWM), or -1 off Linux.</summary>
+    public static long ProcStatusKb(string key)
+    {
+        const string Path = "/proc/self/status";
+        if (!File.Exists(Path))
+        {
+            return -1;
+        }
+
+        foreach (string line in File.ReadLines(Path))
+        {
+            if (line.StartsWith(key + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(key.Length + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+}
