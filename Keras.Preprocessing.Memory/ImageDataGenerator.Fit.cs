@@ -133,7 +133,7 @@ internal static class ChannelStatistics
     {
         for (long i = 0, total = (long)count * g.Size; i < total; i++)
         {
-            visit(ChannelOf(i, g), data[i]);
+            visit(g.ChannelOf(i % g.Size), data[i]);
         }
     }
 
@@ -141,13 +141,9 @@ internal static class ChannelStatistics
     {
         for (long i = 0, total = (long)count * g.Size; i < total; i++)
         {
-            data[i] = update(ChannelOf(i, g), data[i]);
+            data[i] = update(g.ChannelOf(i % g.Size), data[i]);
         }
     }
-
-    private static int ChannelOf(long i, ImageGeometry g) => g.IsChannelsFirst != 0
-        ? (int)(i % g.Size / g.ChannelStride)
-        : (int)(i % g.Channels);
 }
 
 /// <summary>ZCA whitening matrix from centred data, through MathNet's symmetric eigendecomposition.</summary>

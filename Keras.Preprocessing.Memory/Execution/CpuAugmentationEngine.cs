@@ -208,7 +208,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         }
 
         ChannelAffine.For(st, g, sampleMean, sampleDivisor).ApplyRows(image, g, 0, g.Rows);
-        st.ApplyElementwiseFeatures(values, g.Channels, g.ChannelStride);
+        st.ApplyElementwiseFeatures(values, g);
     }
 
     private static void ApplyBrightness(Span<float> values, in ImageGeometry g, float min, float max, float factor)

@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Sources;
 using Keras.Preprocessing.Memory.PixelMath;
 using NumSharp;
 
@@ -60,8 +61,9 @@ internal sealed class Standardization
     }
 
     /// <summary>Applies element-wise featurewise statistics (Keras broadcasting a full-image mean or std).</summary>
-    public void ApplyElementwiseFeatures(Span<float> image, int channels, int channelStride)
+    public void ApplyElementwiseFeatures(Span<float> image, in ImageGeometry g)
     {
+        int channels = g.Channels;
         if (!HasElementwiseFeatures(channels))
         {
             return;
@@ -70,7 +72,7 @@ internal sealed class Standardization
         int hasMean = FeatureMean is null ? 0 : 1, hasStd = FeatureStd is null ? 0 : 1;
         for (int i = 0; i < image.Length; i++)
         {
-            int ch = channelStride == 1 ? i % channels : i / channelStride;
+            int ch = g.ChannelOf(i);
             float mean = FeatureMean is { } m ? m[m.Length == channels ? ch : i] : 0;
             float std = FeatureStd is { } s ? s[s.Length == channels ? ch : i] : 0;
             image[i] = Normalization.ApplyFeature(image[i], hasMean, mean, hasStd, std);

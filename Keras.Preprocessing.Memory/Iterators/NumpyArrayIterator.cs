@@ -253,7 +253,7 @@ public sealed class NumpyArrayIterator : KerasIterator
             if (y is not null && !ignoreClassSplit)
             {
                 var all = RowGather.Wrap(y, 0, length);
-                if (!all.DistinctValues(0, split).SetEquals(all.DistinctValues(split, length - split)))
+                if (!all.SameValuesEitherSideOf(split))
                 {
                     throw new ArgumentException(
                         "Training and validation subsets have different number of classes after the split. " +

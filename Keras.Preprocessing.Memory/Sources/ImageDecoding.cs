@@ -13,12 +13,7 @@ internal sealed class ImageDecoding
     public ImageDecoding(string colorMode, (int Height, int Width) targetSize, string interpolation, bool keepAspectRatio, DataFormat layout)
     {
         _request = LoadRequest.Create(false, colorMode, targetSize, interpolation, keepAspectRatio);
-        int channels = colorMode switch
-        {
-            "grayscale" => 1,
-            "rgba" => 4,
-            _ => 3,
-        };
+        int channels = ImageModes.ParseColorMode(colorMode, "color_mode").Channels();
         Geometry = new ImageGeometry(targetSize.Height, targetSize.Width, channels, layout);
     }
 

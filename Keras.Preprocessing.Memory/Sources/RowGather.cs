@@ -46,18 +46,22 @@ internal sealed unsafe class RowGather
         return result;
     }
 
-    /// <summary>The distinct values of the visible rows (numpy's <c>np.unique</c> over them, flattened).</summary>
-    public HashSet<double> DistinctValues(int start, int count)
+    /// <summary>
+    /// Whether rows [0, split) and [split, Count) hold the same distinct values (numpy's <c>np.unique</c> over each
+    /// part, flattened): Keras's check that a validation split keeps every class on both sides.
+    /// </summary>
+    public bool SameValuesEitherSideOf(int split)
     {
-        var set = new HashSet<double>();
         long perRow = _rowBytes / _array.dtypesize;
         using var flat = _array.reshape(_array.size).astype(NPTypeCode.Double);
-        var values = flat.ToArray<double>();
-        for (long i = (_offset + start) * perRow, end = (_offset + start + count) * perRow; i < end; i++)
+        var values = flat.ToArray<double>().AsSpan((int)(_offset * perRow), (int)(Count * perRow));
+        var before = new HashSet<double>();
+        var after = new HashSet<double>();
+        for (int i = 0; i < values.Length; i++)
         {
-            set.Add(values[i]);
+            (i < split * perRow ? before : after).Add(values[i]);
         }
 
-        return set;
+        return before.SetEquals(after);
     }
 }
