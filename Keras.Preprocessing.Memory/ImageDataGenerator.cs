@@ -449,7 +449,7 @@ public sealed partial class ImageDataGenerator
 
     private static float[] ToFloats(NDArray value)
     {
-        using var asFloat = value.typecode == NPTypeCode.Single ? null : value.astype(NPTypeCode.Single);
+        using var asFloat = value.typecode == NPTypeCode.Single ? null : NumSharpCompat.AsType(value, NPTypeCode.Single);
         return (asFloat ?? value).ToArray<float>();
     }
 

@@ -230,7 +230,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
                 $"`preprocessing_function` should return an image of the same shape {Shapes.Format(shape)}; it returned {Shapes.Format(result.shape)}.");
         }
 
-        using var asFloat = result.typecode == NPTypeCode.Single ? null : result.astype(NPTypeCode.Single);
+        using var asFloat = result.typecode == NPTypeCode.Single ? null : NumSharpCompat.AsType(result, NPTypeCode.Single);
         var data = (asFloat ?? result).ToArray<float>();
         data.AsSpan().CopyTo(values);
     }

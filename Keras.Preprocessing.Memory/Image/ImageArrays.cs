@@ -15,11 +15,11 @@ internal static class ImageArrays
         {
             // Not plain numbers: let NumSharp do numpy's cast from uint8.
             using var bytes = ToNDArray(image, channelsFirst, NPTypeCode.Byte);
-            return bytes.astype(type, true);
+            return NumSharpCompat.AsType(bytes, type);
         }
 
         // NumSharp's pooled, uninitialised storage: every element is written below.
-        var result = new NDArray(type, shape, false);
+        var result = NumSharpCompat.NewArray(type, shape, fillZeros: false);
         try
         {
             ReadOnlySpan<byte> pixels = image.pixels;
@@ -93,7 +93,7 @@ internal static class ImageArrays
             }
             else
             {
-                converted = x.astype(type, true, 'C', "unsafe");
+                converted = NumSharpCompat.AsType(x, type, contiguous: true);
                 values = converted.Unsafe.Storage.AsSpan<T>();
             }
             byte[] pixels = GC.AllocateUninitializedArray<byte>(values.Length);

@@ -166,7 +166,7 @@ public static class ImageUtils
         NPTypeCode type;
         try
         {
-            type = np.dtype(dtype).typecode;
+            type = NumSharpCompat.ParseDType(dtype);
         }
         catch (Exception e) when (e is not ArgumentNullException)
         {

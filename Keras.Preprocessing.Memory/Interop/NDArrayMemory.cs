@@ -24,10 +24,10 @@ internal static unsafe class NDArrayMemory
     private static int CheckedLength<T>(NDArray array, string name)
         where T : unmanaged
     {
-        if (array.dtype != typeof(T))
+        if (NumSharpCompat.ClrType(array) != typeof(T))
         {
             throw new InvalidOperationException(
-                $"`{name}` holds {array.dtype.Name} values, not {typeof(T).Name}: ask for {array.dtype.Name} (shape {Shapes.Format(array.shape)}).");
+                $"`{name}` holds {NumSharpCompat.ClrType(array).Name} values, not {typeof(T).Name}: ask for {NumSharpCompat.ClrType(array).Name} (shape {Shapes.Format(array.shape)}).");
         }
 
         if (!array.Shape.IsContiguous)

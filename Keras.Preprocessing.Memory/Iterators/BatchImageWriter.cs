@@ -48,7 +48,7 @@ internal sealed class BatchImageWriter
         {
             var rng = SampleRandom.For(seed, RandomStream.FileName, epoch, offset + indices[i]);
             string name = $"{_prefix}_{indices[i]}_{rng.NextInt64(_nameRange)}.{_format}";
-            using var image = batch[i];
+            using var image = NumSharpCompat.Row(batch, i);
             ImageUtils.save_img(Path.Combine(_directory, name), image, _dataFormat, file_format: _format);
         }
     }

@@ -275,7 +275,7 @@ public sealed class DataFrameIterator : FileImageIterator
 
         using (array)
         {
-            return array.astype(type);
+            return NumSharpCompat.AsType(array, type);
         }
     }
 

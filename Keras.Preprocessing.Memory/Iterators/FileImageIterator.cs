@@ -279,7 +279,7 @@ public abstract class FileImageIterator : KerasIterator
     {
         var g = _decoding.Geometry;
         var shape = g.Shape;
-        var batch = new NDArray(NPTypeCode.Byte, new Shape(indices.Length, shape[0], shape[1], shape[2]));
+        var batch = NumSharpCompat.NewArray(NPTypeCode.Byte, new Shape(indices.Length, shape[0], shape[1], shape[2]));
         try
         {
             unsafe
@@ -349,7 +349,7 @@ public abstract class FileImageIterator : KerasIterator
 
         using (labels)
         {
-            return labels.astype(NPTypeCode.Double);
+            return NumSharpCompat.AsType(labels, NPTypeCode.Double);
         }
     }
 }

@@ -21,7 +21,7 @@ internal static class DecodedImageCache
         out IReadOnlyDictionary<int, Exception> failures)
     {
         var g = decoding.Geometry;
-        var cache = new NDArray(NPTypeCode.Byte, new Shape(samples.Count, g.Shape[0], g.Shape[1], g.Shape[2]));
+        var cache = NumSharpCompat.NewArray(NPTypeCode.Byte, new Shape(samples.Count, g.Shape[0], g.Shape[1], g.Shape[2]));
         var errors = new System.Collections.Concurrent.ConcurrentDictionary<int, Exception>();
         var watch = Stopwatch.StartNew();
         int done = 0;

@@ -35,7 +35,7 @@ internal sealed unsafe class RowGather
     {
         var shape = (long[])_array.shape.Clone();
         shape[0] = indices.Length;
-        var result = new NDArray(_array.typecode, new Shape(shape));
+        var result = NumSharpCompat.NewArray(_array.typecode, new Shape(shape));
         byte* src = (byte*)_array.Unsafe.Address;
         byte* dst = (byte*)result.Unsafe.Address;
         for (int i = 0; i < indices.Length; i++)
@@ -53,7 +53,7 @@ internal sealed unsafe class RowGather
     public bool SameValuesEitherSideOf(int split)
     {
         long perRow = _rowBytes / _array.dtypesize;
-        using var flat = _array.reshape(_array.size).astype(NPTypeCode.Double);
+        using var flat = NumSharpCompat.AsType(_array.reshape(_array.size), NPTypeCode.Double);
         var values = flat.ToArray<double>().AsSpan((int)(_offset * perRow), (int)(Count * perRow));
         var before = new HashSet<double>();
         var after = new HashSet<double>();

@@ -25,7 +25,7 @@ public static class KerasUtils
             shape = shape[..^1];
         }
 
-        using var asDouble = y.astype(NPTypeCode.Double);
+        using var asDouble = NumSharpCompat.AsType(y, NPTypeCode.Double);
         var labels = Array.ConvertAll(asDouble.ToArray<double>(), TruncateLabel);
         return Encode(labels, shape, num_classes, dtype);
     }
@@ -123,7 +123,7 @@ public static class KerasUtils
 
         using (result)
         {
-            return result.astype(code);
+            return NumSharpCompat.AsType(result, code);
         }
     }
 }
