@@ -94,7 +94,7 @@ internal static class NumSharpCompat
         private readonly ConstructorInfo _ctor;
         private readonly MethodInfo _astype;
         private readonly MethodInfo _npDtype;
-        private readonly PropertyInfo _typecode;
+        private readonly Func<object, NPTypeCode> _typecode;
 
         public Reflected()
         {
@@ -107,7 +107,12 @@ internal static class NumSharpCompat
                 ?? Missing("NDArray.astype(DType, ...)");
             _npDtype = typeof(np).GetMethods().FirstOrDefault(m => m.Name == "dtype" && First(m) == typeof(string))
                 ?? Missing("np.dtype(string, ...)");
-            _typecode = dtype.GetProperty("typecode") ?? Missing<PropertyInfo>("DType.typecode");
+            // 0.81's DType answers GetTypeCode(); older ones had a typecode property.
+            MethodInfo? getTypeCode = dtype.GetMethod("GetTypeCode", Type.EmptyTypes);
+            PropertyInfo? typecode = dtype.GetProperty("typecode");
+            _typecode = getTypeCode?.ReturnType == typeof(NPTypeCode) ? d => (NPTypeCode)getTypeCode.Invoke(d, null)!
+                : typecode is not null ? d => (NPTypeCode)typecode.GetValue(d)!
+                : Missing<Func<object, NPTypeCode>>("DType.GetTypeCode()");
         }
 
         public NDArray NewArray(NPTypeCode type, Shape shape, bool fillZeros) =>
@@ -116,7 +121,7 @@ internal static class NumSharpCompat
         public NDArray AsType(NDArray array, NPTypeCode type, bool contiguous) =>
             (NDArray)Call(_astype, array, DType(type), ("order", contiguous ? 'C' : 'K'), ("casting", "unsafe"), ("copy", true))!;
 
-        public NPTypeCode ParseDType(string name) => (NPTypeCode)_typecode.GetValue(Call(_npDtype, null, name))!;
+        public NPTypeCode ParseDType(string name) => _typecode(Call(_npDtype, null, name)!);
 
         private object DType(NPTypeCode type) => _dtypeFrom.Invoke(null, [type])!;
 
