@@ -1,5 +1,6 @@
 using Keras.Preprocessing.Memory.Iterators;
 using Microsoft.Data.Analysis;
+using Microsoft.Extensions.Logging;
 
 namespace Keras.Preprocessing.Memory;
 
@@ -36,6 +37,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="workers">Threads for decoding and augmenting (default: all cores).</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
     /// <param name="device">"auto" (default), "cpu", or a GPU ("gpu", "gpu:N") — a GPU needs <paramref name="cache"/>, and then holds the decoded dataset.</param>
+    /// <param name="logger">Where this call's "Found ..." line and warnings go (default: <see cref="logger"/>, else <see cref="KerasLogging.Logger"/>).</param>
     public DataFrameIterator flow_from_dataframe(
         DataFrame dataframe,
         string? directory = null,
@@ -61,9 +63,11 @@ public sealed partial class ImageDataGenerator
         bool allow_outside_directory = false,
         int workers = -1,
         int prefetch = 0,
-        string device = "auto")
+        string device = "auto",
+        ILogger? logger = null)
     {
         var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch, device);
+        using var scope = KerasLogging.Use(logger ?? this.logger);
         return new DataFrameIterator(this, new DataFrameRequest(
             dataframe, directory, x_col, y_col ?? "class", weight_col, classes, class_mode, SubsetSplit(subset), validate_filenames, allow_outside_directory, options));
     }
@@ -92,6 +96,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="workers">Threads for decoding and augmenting (default: all cores).</param>
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
     /// <param name="device">"auto" (default), "cpu", or a GPU ("gpu", "gpu:N") — a GPU needs <paramref name="cache"/>, and then holds the decoded dataset.</param>
+    /// <param name="logger">Where this call's "Found ..." line and warnings go (default: <see cref="logger"/>, else <see cref="KerasLogging.Logger"/>).</param>
     public DirectoryIterator flow_from_directory(
         string directory,
         (int height, int width)? target_size = null,
@@ -112,9 +117,11 @@ public sealed partial class ImageDataGenerator
         IProgress<DecodeProgress>? progress = null,
         int workers = -1,
         int prefetch = 0,
-        string device = "auto")
+        string device = "auto",
+        ILogger? logger = null)
     {
         var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch, device);
+        using var scope = KerasLogging.Use(logger ?? this.logger);
         return new DirectoryIterator(this, new DirectoryRequest(directory, classes, class_mode, follow_links, SubsetSplit(subset), options));
     }
 
@@ -157,4 +164,11 @@ public sealed partial class ImageDataGenerator
 
         return subset == "validation" ? (0, validation_split) : (validation_split, 1);
     }
+
+    /// <summary>
+    /// Where this generator's messages go ("Found N images belonging to M classes.", warnings): null (default) means
+    /// <see cref="KerasLogging.Logger"/>, which prints like Keras; <c>NullLogger.Instance</c> silences them.
+    /// Not a Keras parameter (Keras prints).
+    /// </summary>
+    public ILogger? logger { get; set; }
 }

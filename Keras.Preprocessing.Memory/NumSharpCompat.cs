@@ -60,23 +60,6 @@ internal static class NumSharpCompat
         var other => throw new NotSupportedException($"NumSharp type code {other}"),
     };
 
-    /// <summary>numpy's name for an array's dtype (<c>uint8</c>, <c>float32</c>), as Keras prints it.</summary>
-    public static string NumpyName(NPTypeCode type) => type switch
-    {
-        NPTypeCode.Boolean => "bool",
-        NPTypeCode.Byte => "uint8",
-        NPTypeCode.Int16 => "int16",
-        NPTypeCode.UInt16 => "uint16",
-        NPTypeCode.Int32 => "int32",
-        NPTypeCode.UInt32 => "uint32",
-        NPTypeCode.Int64 => "int64",
-        NPTypeCode.UInt64 => "uint64",
-        NPTypeCode.Single => "float32",
-        NPTypeCode.Double => "float64",
-        NPTypeCode.Complex => "complex128",
-        var other => other.ToString().ToLowerInvariant(),
-    };
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static NDArray NewArrayDirect(NPTypeCode type, Shape shape, bool fillZeros) => new(type, shape, fillZeros);
 

@@ -182,7 +182,7 @@ public sealed class DataFrameIterator : FileImageIterator
         var weights = weightColumn is null ? null : Values(weightColumn, kept, "weight_col", forceDouble: true);
 
         string validated = r.ValidateFilenames ? "validated" : "non-validated";
-        Console.WriteLine(mode.UsesClasses()
+        KerasLogging.Print(mode.UsesClasses()
             ? $"Found {kept.Length} {validated} image filenames belonging to {classIndices.Count} classes."
             : $"Found {kept.Length} {validated} image filenames.");
 

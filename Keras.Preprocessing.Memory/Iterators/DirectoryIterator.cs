@@ -63,7 +63,7 @@ public sealed class DirectoryIterator : FileImageIterator
             }
         }
 
-        Console.WriteLine($"Found {samples.Count} images belonging to {classes.Length} classes.");
+        KerasLogging.Print($"Found {samples.Count} images belonging to {classes.Length} classes.");
         return new FileIteratorSetup(
             r.Options, decoding, [.. samples], mode, classIndices, mode.UsesClasses() ? [.. classLists] : null, [], null, SkipUndecodable: false);
     }

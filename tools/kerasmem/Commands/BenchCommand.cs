@@ -69,7 +69,7 @@ internal static class BenchCommand
         double seconds = watch.Elapsed.TotalSeconds;
         long imageBytes = x.size / x.shape[0] * x.dtypesize;
         stdout.WriteLine(
-            $"{images} images ({Shape(x)} {x.dtype.Name}) in {seconds:F3} s: {images / seconds:F1} images/s, " +
+            $"{images} images ({Shape(x)} {KerasMem.DTypeNames.Of(x)}) in {seconds:F3} s: {images / seconds:F1} images/s, " +
             $"{batches / seconds:F2} batches/s, {images * imageBytes / seconds / 1e6:F1} MB/s read, on {it.device} with workers={workers}, prefetch={prefetch}.");
     }
 

@@ -120,30 +120,12 @@ internal static class CacheCommand
 
     /// <summary>
     /// flow_from_dataframe with its "Found ..." line sent to <paramref name="stdout"/> and its warnings (which rows
-    /// it dropped, and why) to <paramref name="stderr"/>, instead of the process's console.
+    /// it dropped, and why) to <paramref name="stderr"/>, through its logger (the process's console is left alone).
     /// </summary>
     private static DataFrameIterator Build(
-        DataFrame df, string directory, string xCol, string yCol, ImageSize size, string colorMode, string interpolation, TextWriter stdout, TextWriter stderr)
-    {
-        var console = Console.Out;
-        bool toConsole = KerasWarnings.WriteToStandardError;
-        using var found = new StringWriter();
-        void Forward(string warning) => stderr.WriteLine("warning: " + warning);
-        KerasWarnings.Warned += Forward;
-        KerasWarnings.WriteToStandardError = false;
-        Console.SetOut(found);
-        try
-        {
-            return new ImageDataGenerator().flow_from_dataframe(
-                df, directory, x_col: xCol, y_col: yCol, target_size: (size.Height, size.Width), color_mode: colorMode,
-                class_mode: "sparse", batch_size: BatchSize, shuffle: false, interpolation: interpolation);
-        }
-        finally
-        {
-            Console.SetOut(console);
-            KerasWarnings.WriteToStandardError = toConsole;
-            KerasWarnings.Warned -= Forward;
-            stdout.Write(found.ToString());
-        }
-    }
+        DataFrame df, string directory, string xCol, string yCol, ImageSize size, string colorMode, string interpolation, TextWriter stdout, TextWriter stderr) =>
+        new ImageDataGenerator().flow_from_dataframe(
+            df, directory, x_col: xCol, y_col: yCol, target_size: (size.Height, size.Width), color_mode: colorMode,
+            class_mode: "sparse", batch_size: BatchSize, shuffle: false, interpolation: interpolation,
+            logger: new TextWriterLogger(stdout, stderr));
 }
