@@ -28,6 +28,11 @@ internal static class DeviceSelector
     /// </summary>
     public static IAugmentationExecutor Create(DeviceSpec spec, ImageArray images, int batchSize, int workers)
     {
+        if (!DynamicCode.AllowsGpu(spec))
+        {
+            return new CpuAugmentationEngine(workers);
+        }
+
         switch (spec.Kind)
         {
             case DeviceKind.Cpu:
