@@ -227,7 +227,7 @@ public sealed class KerasMemCliTests
         var (code, stdout, stderr) = Run("bench", "--samples", "16", "--image-size", "16x12", "--batch-size", "4", "--batches", "3", "--workers", "1");
 
         Assert.AreEqual(0, code, stderr);
-        Assert.Contains("12 images ((16, 12, 3) Byte)", stdout);
+        Assert.Contains("12 images ((16, 12, 3) uint8)", stdout);
         Assert.Contains("images/s", stdout);
         Assert.Contains("100%", stderr);
 
@@ -237,7 +237,7 @@ public sealed class KerasMemCliTests
         File.WriteAllText(dir.File("aug.json"), """{"vertical_flip": true, "width_shift_range": [-1, 0, 1], "zoom_range": [0.9, 1.1], "brightness_range": [0.8, 1.2], "rescale": "1/255"}""");
         var cached = Run("bench", "--npy", dir.File("d.npy"), "--config", dir.File("aug.json"), "--batch-size", "1", "--batches", "2");
         Assert.AreEqual(0, cached.Code, cached.Stderr);
-        Assert.Contains("2 images ((3, 3, 3) Byte)", cached.Stdout);
+        Assert.Contains("2 images ((3, 3, 3) uint8)", cached.Stdout);
     }
 
     [TestMethod]
@@ -261,7 +261,7 @@ public sealed class KerasMemCliTests
     public void ProgressBarDrawsOnlyOnChangeAndEndsTheLine()
     {
         using var writer = new StringWriter();
-        var bar = new ProgressBar(writer, "work", 200);
+        var bar = new ProgressBar(writer, "work", 200, interactive: true);
 
         for (int i = 1; i <= 200; i++)
         {

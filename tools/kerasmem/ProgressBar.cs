@@ -5,10 +5,10 @@ namespace KerasMem;
 /// <c>\r</c>) whenever the percentage changes; when standard error is redirected to a file or a pipe (a CI log),
 /// or the writer is not the console, it writes a plain line at each quarter instead, so a log gets at most four lines.
 /// </summary>
-internal sealed class ProgressBar(TextWriter writer, string label, long total)
+internal sealed class ProgressBar(TextWriter writer, string label, long total, bool? interactive = null)
 {
     private const int Width = 30;
-    private readonly bool _interactive = ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+    private readonly bool _interactive = interactive ?? (ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected);
     private int _lastPercent = -1;
 
     public void Report(long done)
