@@ -15,7 +15,7 @@ public sealed class KerasMemCliTests
         File.WriteAllText(dir.File("aug.json"), """{"horizontal_flip": true, "rotation_range": 10, "fill_mode": "reflect"}""");
         string grid = dir.File("out/grid.png");
 
-        var (code, stdout, stderr) = Run("preview", "--images", images, "--config", dir.File("aug.json"), "--out", grid, "--rows", "2", "--cols", "3", "--seed", "4");
+        var (code, stdout, stderr) = Run("preview", "--images", images, "--config", dir.File("aug.json"), "--out", grid, "--rows", "2", "--cols", "3", "--seed", "4", "--no-captions");
 
         Assert.AreEqual(0, code, stderr);
         Assert.Contains("Wrote", stdout);
@@ -32,8 +32,8 @@ public sealed class KerasMemCliTests
         string images = MakeImageFolder(dir, count: 2, height: 6, width: 8);
         TestImages.WritePng(Path.Combine(images, "z_other_size.png"), new byte[5 * 5 * 3], 5, 5);
 
-        Assert.AreEqual(0, Run("preview", "--images", images, "--out", dir.File("a.png"), "--rows", "3", "--cols", "2", "--target-size", "4x5", "--seed", "1").Code);
-        Assert.AreEqual(0, Run("preview", "--images", images, "--out", dir.File("b.png"), "--rows", "3", "--cols", "2", "--target-size", "4x5", "--seed", "1").Code);
+        Assert.AreEqual(0, Run("preview", "--images", images, "--out", dir.File("a.png"), "--rows", "3", "--cols", "2", "--target-size", "4x5", "--seed", "1", "--no-captions").Code);
+        Assert.AreEqual(0, Run("preview", "--images", images, "--out", dir.File("b.png"), "--rows", "3", "--cols", "2", "--target-size", "4x5", "--seed", "1", "--no-captions").Code);
 
         var a = TestImages.ReadPng(dir.File("a.png"));
         Assert.AreEqual((2 * 5) + (3 * 2), a.Width);

@@ -21,6 +21,26 @@ internal static class ImageFolder
         .OrderBy(p => Path.GetRelativePath(directory, p), StringComparer.Ordinal)
         .ToArray();
 
+    /// <summary>
+    /// <paramref name="files"/> (from <see cref="List"/>) interleaved across their class folders: the first image of
+    /// each class in name order, then the second of each, and so on, so a preview shows every class.
+    /// </summary>
+    public static IEnumerable<string> AcrossClasses(string directory, IReadOnlyList<string> files)
+    {
+        var classes = files
+            .GroupBy(f => Path.GetDirectoryName(Path.GetRelativePath(directory, f)) ?? "", StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.ToList())
+            .ToList();
+        for (int i = 0; classes.Any(c => i < c.Count); i++)
+        {
+            foreach (var c in classes.Where(c => i < c.Count))
+            {
+                yield return c[i];
+            }
+        }
+    }
+
     public static int Channels(string colorMode) => colorMode switch
     {
         "grayscale" => 1,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keras.Preprocessing.Memory;
+using NumSharp;
 
 namespace KerasMem.Commands;
 
@@ -17,10 +18,11 @@ internal static class PreviewCommand
         var size = CommonOptions.TargetSize("--target-size", "Resize every image to HxW (default: the first image's size).", null);
         var colorMode = CommonOptions.ColorMode();
         var interpolation = CommonOptions.Interpolation();
+        var noCaptions = new Option<bool>("--no-captions") { Description = "Leave the grid bare: no \"original\"/\"augmented\" header, no file names." };
 
         var command = new Command("preview", "Write a PNG grid: each row an image, its original first, then augmented versions.")
         {
-            images, config, output, rows, cols, seed, size, colorMode, interpolation,
+            images, config, output, rows, cols, seed, size, colorMode, interpolation, noCaptions,
         };
         command.SetAction(parse => KerasMemCli.Guard(parse, "preview", (stdout, stderr) => Run(
             parse.GetRequiredValue(images),
@@ -32,13 +34,14 @@ internal static class PreviewCommand
             parse.GetValue(size),
             parse.GetRequiredValue(colorMode),
             parse.GetRequiredValue(interpolation),
+            !parse.GetValue(noCaptions),
             stdout,
             stderr)));
         return command;
     }
 
     public static void Run(
-        string imagesDir, string? configPath, string outPath, int rows, int cols, int? seed, ImageSize? targetSize, string colorMode, string interpolation, TextWriter stdout, TextWriter stderr)
+        string imagesDir, string? configPath, string outPath, int rows, int cols, int? seed, ImageSize? targetSize, string colorMode, string interpolation, bool captions, TextWriter stdout, TextWriter stderr)
     {
         var generator = AugmentationConfig.Load(configPath);
         var files = ImageFolder.List(imagesDir);
@@ -47,16 +50,62 @@ internal static class PreviewCommand
             throw new UsageException($"--images: no png, jpg, jpeg, bmp, gif or webp files in {imagesDir}.");
         }
 
-        var chosen = files.Take(rows).ToArray();
-        var size = targetSize ?? ImageFolder.SizeOf(chosen[0]);
-        using var x = ImageFolder.Load(chosen, size, colorMode, interpolation, new ProgressBar(stderr, "decoding", chosen.Length));
-        if (generator.featurewise_center || generator.featurewise_std_normalization || generator.zca_whitening)
+        // One image per class in turn (class subfolders in name order), skipping files that do not decode.
+        var size = targetSize;
+        var chosen = new List<string>();
+        var pixels = new List<NDArray>();
+        try
         {
-            // Keras users call datagen.fit(x) before flow; the preview fits on the images it shows.
-            generator.fit(x);
-        }
+            var progress = new ProgressBar(stderr, "decoding", Math.Min(rows, files.Length));
+            foreach (string file in ImageFolder.AcrossClasses(imagesDir, files))
+            {
+                if (chosen.Count == rows)
+                {
+                    break;
+                }
 
-        Preview.preview_grid(generator, x, rows, cols, outPath, seed);
-        stdout.WriteLine($"Wrote {outPath}: {rows} rows x {cols} columns of {size} images ({chosen.Length} distinct).");
+                try
+                {
+                    size ??= ImageFolder.SizeOf(file);
+                    pixels.Add(ImageFolder.Load([file], size.Value, colorMode, interpolation));
+                    chosen.Add(file);
+                    progress.Report(chosen.Count);
+                }
+                catch (Exception e) when (e is ImageDecodeException or DecompressionBombException or IOException or UnauthorizedAccessException)
+                {
+                    stderr.WriteLine($"warning: skipped {Path.GetRelativePath(imagesDir, file)}: {e.Message}");
+                }
+            }
+
+            if (chosen.Count == 0)
+            {
+                throw new UsageException($"--images: none of the {files.Length} image files in {imagesDir} could be decoded.");
+            }
+
+            using var x = pixels.Count == 1 ? pixels[0].copy() : np.concatenate([.. pixels], 0);
+            if (generator.featurewise_center || generator.featurewise_std_normalization || generator.zca_whitening)
+            {
+                // Keras users call datagen.fit(x) before flow; the preview fits on the images it shows.
+                generator.fit(x);
+            }
+
+            Preview.preview_grid(generator, x, rows, cols, outPath, seed);
+            var labels = Enumerable.Range(0, rows).Select(r => Path.GetRelativePath(imagesDir, chosen[r % chosen.Count])).ToArray();
+            bool captioned = captions && GridCaptions.Draw(outPath, rows, cols, size!.Value, padding: 2, labels);
+            stdout.WriteLine($"Wrote {outPath}: {rows} rows x {cols} columns of {size} images ({chosen.Count} distinct).");
+            stdout.WriteLine($"Column 1 is the original, columns 2-{cols} augmented (epochs 0-{cols - 2}); rows:"
+                + (captioned || !captions ? "" : " (no font found for captions in the image)"));
+            for (int r = 0; r < rows; r++)
+            {
+                stdout.WriteLine($"  {r + 1}: {labels[r]}");
+            }
+        }
+        finally
+        {
+            foreach (var p in pixels)
+            {
+                p.Dispose();
+            }
+        }
     }
 }
