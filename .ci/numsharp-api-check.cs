@@ -15,7 +15,7 @@ var numsharp = Assembly.LoadFile(args[1]);
 using var fs = File.OpenRead(target);
 using var pe = new PEReader(fs);
 var md = pe.GetMetadataReader();
-var prov = new SigProvider(md);
+var prov = new SigProvider();
 int missing = 0;
 foreach (var h in md.MemberReferences)
 {
@@ -84,7 +84,7 @@ static string TypeRefName(MetadataReader md, TypeReferenceHandle h)
     return string.IsNullOrEmpty(ns) ? n : ns + "." + n;
 }
 
-sealed class SigProvider(MetadataReader md) : ISignatureTypeProvider<string, object?>
+sealed class SigProvider : ISignatureTypeProvider<string, object?>
 {
     public string GetArrayType(string e, ArrayShape s) => e + "[" + new string(',', s.Rank - 1) + "]";
     public string GetByReferenceType(string e) => e + "&";

@@ -1,4 +1,5 @@
 #:project ../Keras.Preprocessing.Memory/Keras.Preprocessing.Memory.csproj
+#:property PublishAot=false
 // The Python original, line by line:
 //
 //   import numpy as np

@@ -1,4 +1,5 @@
 #:project ../Keras.Preprocessing.Memory/Keras.Preprocessing.Memory.csproj
+#:property PublishAot=false
 
 // # What does ImageDataGenerator do to my images?
 //
