@@ -4,6 +4,7 @@ namespace Keras.Preprocessing.Memory.Tests.Cli;
 
 /// <summary>kerasmem preview: every class shown, undecodable files skipped with a warning, the grid captioned.</summary>
 [TestClass]
+[DoNotParallelize] // process-wide state: the logger, the console, the dynamic-code switch, KerasWarnings
 public sealed class PreviewSamplingTests
 {
     [TestMethod]

@@ -8,6 +8,7 @@ namespace Keras.Preprocessing.Memory.Tests.Package;
 /// GPU fails fast naming the directive to add, and "auto" uses the CPU with a warning saying why.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // process-wide state: the logger, the console, the dynamic-code switch, KerasWarnings
 public sealed class DynamicCodeTests
 {
     [TestCleanup]

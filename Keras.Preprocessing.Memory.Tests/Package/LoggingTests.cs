@@ -10,6 +10,7 @@ namespace Keras.Preprocessing.Memory.Tests.Package;
 /// for the process, per generator and per call, and never written to the console behind the logger's back.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // process-wide state: the logger, the console, the dynamic-code switch, KerasWarnings
 public sealed class LoggingTests
 {
     private string _folder = "";

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Keras.Preprocessing.Memory.Execution;
 
 namespace Keras.Preprocessing.Memory.Gpu;
 
