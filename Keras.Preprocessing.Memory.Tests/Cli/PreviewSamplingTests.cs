@@ -57,6 +57,31 @@ public sealed class PreviewSamplingTests
         Assert.IsTrue(captioned.Rgba.Where((_, i) => i % 4 != 3).Any(b => b < 128), "the captions are drawn in dark ink");
     }
 
+    [TestMethod]
+    public void LibraryWarningsGoToTheCommandsStderrNotTheProcessConsole()
+    {
+        using var dir = TestImages.TempDir();
+        string images = Directory.CreateDirectory(dir.File("images")).FullName;
+        TestImages.WritePng(Path.Combine(images, "a.png"), new byte[6 * 8 * 3], 8, 6);
+        File.WriteAllText(dir.File("aug.json"), """{"featurewise_std_normalization": true}""");
+        var console = Console.Error;
+        using var processStderr = new StringWriter();
+        Console.SetError(processStderr);
+        (int Code, string Stdout, string Stderr) result;
+        try
+        {
+            result = Run("preview", "--images", images, "--config", dir.File("aug.json"), "--out", dir.File("g.png"), "--rows", "1", "--cols", "2", "--no-captions");
+        }
+        finally
+        {
+            Console.SetError(console);
+        }
+
+        Assert.AreEqual(0, result.Code, result.Stderr);
+        Assert.Contains("warning: This ImageDataGenerator specifies `featurewise_std_normalization`, which overrides setting of `featurewise_center`.", result.Stderr);
+        Assert.AreEqual("", processStderr.ToString());
+    }
+
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
     {
         using var stdout = new StringWriter();

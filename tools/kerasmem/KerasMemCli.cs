@@ -33,7 +33,12 @@ internal static class KerasMemCli
         var error = parseResult.InvocationConfiguration.Error;
         try
         {
-            body(output, error);
+            // The library's own lines (Found ..., warnings) go to this command's writers, not the process console.
+            using (Keras.Preprocessing.Memory.KerasLogging.Use(new TextWriterLogger(output, error)))
+            {
+                body(output, error);
+            }
+
             return 0;
         }
         catch (Exception e) when (e is UsageException or ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException
