@@ -122,7 +122,17 @@ public sealed class LoggingTests
     [TestMethod]
     public void TheDefaultLoggerPrintsWarningsAsPythonDoes()
     {
-        string stderr = CaptureConsole(() => KerasWarnings.Warn("`zca_whitening` overrides `featurewise_std_normalization`.")).Err;
+        bool before = KerasWarnings.WriteToStandardError;   // other test classes turn it off for the process
+        KerasWarnings.WriteToStandardError = true;
+        string stderr;
+        try
+        {
+            stderr = CaptureConsole(() => KerasWarnings.Warn("`zca_whitening` overrides `featurewise_std_normalization`.")).Err;
+        }
+        finally
+        {
+            KerasWarnings.WriteToStandardError = before;
+        }
 
         Assert.AreEqual("UserWarning: `zca_whitening` overrides `featurewise_std_normalization`.", stderr.Trim());
     }
