@@ -352,7 +352,7 @@ public sealed partial class ImageDataGenerator
 
     private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape)
     {
-        var output = new float[plans.Length * source.Geometry.Size];
+        var output = new float[source.Geometry.ElementsFor(plans.Length, "x")];
         using (var engine = new CpuAugmentationEngine())
         {
             engine.Execute(CreateRequest(source, plans, standardization), output);

@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory;
@@ -54,6 +55,11 @@ public static class ImageUtils
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new FileNotFoundException($"No such file or directory: '{path}'", path);
+        }
+
+        if (File.Exists(path))
+        {
+            RegularFile.Require(path); // a FIFO would block the read forever
         }
         return request.Load(File.ReadAllBytes(path), path);
     }
