@@ -107,11 +107,11 @@ internal static partial class BadInputCases
         });
         yield return Ok(C, "cache with an undecodable image names it and writes nothing", () =>
         {
-            var (csv, images, folder) = CacheInput("truncated.png,cat");
+            var (csv, images, folder) = CacheInput("cut.png,cat");
             string output = Path.Combine(folder, "d.npy");
             var (code, _, stderr) = Cli("cache", "--csv", csv, "--directory", images, "--out", output, "--target-size", "4x5");
             Assert.AreEqual(1, code, stderr);
-            Assert.Contains("truncated.png", stderr);
+            Assert.Contains("cut.png", stderr);
             Assert.DoesNotContain("header promised", stderr, "the writer's complaint must not hide the real error");
             Assert.IsFalse(File.Exists(output), "no truncated .npy is left behind");
             Assert.IsFalse(Directory.EnumerateFiles(folder, "*.partial").Any(), "nor its temporary file");
@@ -123,7 +123,7 @@ internal static partial class BadInputCases
             string output = Path.Combine(folder, "d.npy");
             Assert.AreEqual(0, Cli("cache", "--csv", csv, "--directory", images, "--out", output, "--target-size", "4x5").Code);
             byte[] good = File.ReadAllBytes(output);
-            File.AppendAllText(csv, "truncated.png,cat\n");
+            File.AppendAllText(csv, "cut.png,cat\n");
             Assert.AreEqual(1, Cli("cache", "--csv", csv, "--directory", images, "--out", output, "--target-size", "4x5").Code);
             CollectionAssert.AreEqual(good, File.ReadAllBytes(output));
         });

@@ -34,8 +34,8 @@ internal static partial class BadInputCases
         yield return Dropped("directory named .png dropped", "folder.png", "folder.png");
         yield return Dropped("extension not allowed dropped", "notes.txt", "extension not in");
         yield return Dropped("dangling symlink dropped", "dangling.png", "dangling.png");
-        yield return Dropped("name leaving directory dropped", "../images/good_1.png", "../images/good_1.png");
-        yield return Dropped("absolute path dropped", Path.Combine(ws.Images, "good_1.png"), "good_1.png");
+        yield return Dropped("name leaving directory dropped", "../classes/cat/cat_0.png", "../classes/cat/cat_0.png");
+        yield return Dropped("absolute path dropped", Path.Combine(ws.Classes, "dog", "dog_1.png"), "dog_1.png");
         if (ws.HasFifo)
         {
             yield return Dropped("FIFO named .png is missing, never opened (os.path.isfile)", "fifo.png", "fifo.png: not a regular file");
@@ -63,12 +63,12 @@ internal static partial class BadInputCases
         });
         yield return Err<ImageDecodeException>(F, "truncated image fails at its batch naming it", null, () =>
         {
-            using var it = g.flow_from_dataframe(FileFrame("truncated.png"), ws.Images, target_size: (4, 5));
+            using var it = g.flow_from_dataframe(FileFrame("cut.png"), ws.Images, target_size: (4, 5));
             it.next().Dispose();
-        }, "truncated.png");
-        yield return Warn(F, "truncated image with cache is dropped naming it", "truncated.png", () =>
+        }, "cut.png");
+        yield return Warn(F, "truncated image with cache is dropped naming it", "cut.png", () =>
         {
-            using var it = g.flow_from_dataframe(FileFrame("good_0.png", "truncated.png"), ws.Images, target_size: (4, 5), cache: true);
+            using var it = g.flow_from_dataframe(FileFrame("good_0.png", "cut.png"), ws.Images, target_size: (4, 5), cache: true);
             Assert.AreEqual(1, it.n);
         });
         yield return Err<FileNotFoundException>(F, "missing file without validation fails at its batch naming it", null, () =>

@@ -20,9 +20,10 @@ internal static partial class BadInputCases
             yield return Err<FileNotFoundException>(IO, "load_img a FIFO is refused, never opened", null, () => ImageUtils.load_img(ws.Image("fifo.png")), "Not a regular file");
         }
 
-        yield return Err<ArgumentException>(IO, "load_img color_mode cmyk", "color_mode", () => ImageUtils.load_img(ws.Image("good_0.png"), color_mode: "cmyk"), "cmyk");
+        yield return Err<ArgumentException>(IO, "load_img color_mode cmyk", "color_mode", () => ImageUtils.load_img(ws.Image("good_0.png"), color_mode: "cmyk"), "\"rgb\"");
         yield return Err<ArgumentException>(IO, "load_img interpolation unknown", "interpolation", () => ImageUtils.load_img(ws.Image("good_0.png"), target_size: (2, 2), interpolation: "magic"), "magic");
         yield return Err<ArgumentException>(IO, "load_img target_size zero", "target_size", () => ImageUtils.load_img(ws.Image("good_0.png"), target_size: (0, 2)));
+        yield return Err<ImageDecodeException>(IO, "load_img a PNG cut short after its header", null, () => ImageUtils.load_img(ws.Image("cut.png")), "cut.png");
         yield return Ok(IO, "load_img a good image", () => Assert.AreEqual(5, ImageUtils.load_img(ws.Image("good_0.png")).width));
         yield return Err<ArgumentNullException>(IO, "decode_image null", "bytes", () => ImageUtils.decode_image(null!));
         yield return Err<ImageDecodeException>(IO, "decode_image no bytes", null, () => ImageUtils.decode_image([]), "empty");
@@ -46,7 +47,7 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(IO, "array_to_img data_format unknown", "data_format", () => ImageUtils.array_to_img(np.zeros(new Shape(4, 4, 3), NPTypeCode.Single), data_format: "NHWC"));
         yield return Err<ArgumentNullException>(IO, "array_to_img null", "x", () => ImageUtils.array_to_img(null!));
         yield return Err<ArgumentException>(IO, "img_to_array dtype unknown", "dtype", () => ImageUtils.img_to_array(ImageUtils.load_img(ws.Image("good_0.png")), dtype: "float7"));
-        yield return Err<ArgumentException>(IO, "save_img unknown format", "file_format", () => ImageUtils.save_img(Path.Combine(ws.NewFolder(), "a.xyz"), np.zeros(new Shape(4, 4, 3), NPTypeCode.Single)));
+        yield return Err<ArgumentException>(IO, "save_img unknown format", "path", () => ImageUtils.save_img(Path.Combine(ws.NewFolder(), "a.xyz"), np.zeros(new Shape(4, 4, 3), NPTypeCode.Single)), "unknown file extension");
         yield return Err<DirectoryNotFoundException>(IO, "save_img into a missing folder", null, () => ImageUtils.save_img(Path.Combine(ws.Root, "no", "such", "a.png"), np.zeros(new Shape(4, 4, 3), NPTypeCode.Single)));
         yield return Err<ArgumentNullException>(IO, "save_img null path", "path", () => ImageUtils.save_img(null!, np.zeros(new Shape(4, 4, 3), NPTypeCode.Single)));
         yield return Ok(IO, "save_img of a constant image (no range to scale)", () =>

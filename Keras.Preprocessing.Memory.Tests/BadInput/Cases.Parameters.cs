@@ -35,7 +35,7 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "rescale infinite", "rescale", () => _ = new ImageDataGenerator(rescale: double.PositiveInfinity), "finite");
         yield return Err<ArgumentException>(P, "zca_epsilon negative", "zca_epsilon", () => _ = new ImageDataGenerator(zca_epsilon: -1), "non-negative");
         yield return Warn(P, "zca_whitening implies featurewise_center", "overrides setting of `featurewise_center`", () => _ = new ImageDataGenerator(zca_whitening: true));
-        yield return Warn(P, "featurewise_std_normalization implies featurewise_center", "overrides setting of`featurewise_std_normalization`", () => _ = new ImageDataGenerator(featurewise_std_normalization: true));
+        yield return Warn(P, "featurewise_std_normalization implies featurewise_center", "`featurewise_std_normalization`, which overrides setting of `featurewise_center`", () => _ = new ImageDataGenerator(featurewise_std_normalization: true));
         yield return Warn(P, "samplewise_std_normalization implies samplewise_center", "overrides setting of `samplewise_center`", () => _ = new ImageDataGenerator(samplewise_std_normalization: true));
 
         // flow's arguments.
@@ -47,7 +47,7 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "flow num_shards 0", "num_shards", () => g.flow(x, num_shards: 0, seed: 1), "positive");
         yield return Err<ArgumentException>(P, "flow shard_index past num_shards", "shard_index", () => g.flow(x, num_shards: 2, shard_index: 2, seed: 1), "[0, 2)");
         yield return Err<ArgumentException>(P, "flow shard_index negative", "shard_index", () => g.flow(x, num_shards: 2, shard_index: -1, seed: 1));
-        yield return Err<ArgumentException>(P, "flow shards shuffled without a seed", "num_shards", () => g.flow(x, num_shards: 2), "seed");
+        yield return Err<ArgumentException>(P, "flow shards shuffled without a seed", "seed", () => g.flow(x, num_shards: 2), "seed");
         yield return Err<ArgumentException>(P, "flow more shards than samples", "num_shards", () => g.flow(x, num_shards: 5, seed: 1), "at least one sample");
         yield return Err<ArgumentException>(P, "flow subset without validation_split", "subset", () => g.flow(x, subset: "training"), "validation_split");
         yield return Err<ArgumentException>(P, "flow subset misspelled", "subset", () => new ImageDataGenerator(validation_split: 0.5).flow(x, subset: "test"), "Invalid subset name");

@@ -25,6 +25,14 @@ internal sealed class Workspace : IDisposable
         File.WriteAllText(Path.Combine(Images, "text.png"), "this is not an image");
         var good = File.ReadAllBytes(Path.Combine(Images, "good_0.png"));
         File.WriteAllBytes(Path.Combine(Images, "truncated.png"), good[..(good.Length / 2)]);
+
+        // A noisy 64 × 64 PNG cut at 70%: its header reads fine (validation keeps it), its pixels do not decode.
+        var noise = new byte[64 * 64 * 3];
+        new Random(5).NextBytes(noise);
+        string whole = Path.Combine(Root, "noise.png");
+        TestImages.WritePng(whole, noise, 64, 64);
+        var noisy = File.ReadAllBytes(whole);
+        File.WriteAllBytes(Path.Combine(Images, "cut.png"), noisy[..(noisy.Length * 7 / 10)]);
         Directory.CreateDirectory(Path.Combine(Images, "folder.png"));
         File.WriteAllText(Path.Combine(Images, "notes.txt"), "not an image extension");
         File.Copy(Path.Combine(Images, "good_1.png"), Path.Combine(Images, "with space é.png"));
