@@ -94,7 +94,8 @@ public sealed class BadInputMatrix
             {
                 thrown = e;
             }
-        }) { IsBackground = true, Name = "bad-input case" };
+        })
+        { IsBackground = true, Name = "bad-input case" };
         thread.Start();
         if (!thread.Join(HangLimit))
         {

@@ -20,6 +20,7 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(M, "flow over a slice of a short mapped file", "x", () => g.flow(Mapped(ws.ShortNpy)["0:1"]), "mmap length");
         yield return Err<ArgumentException>(M, "flow over a short file mapped copy-on-write", "x", () => g.flow(Mapped(ws.ShortNpy, "c")), "mmap length");
         yield return Err<ArgumentException>(M, "multi-input flow over a short mapped file", "x", () => g.flow([Mapped(ws.ShortNpy), np.zeros(new Shape(2, 1))]), "mmap length");
+        yield return Err<ArgumentException>(M, "labels mapped from a short file", "y", () => g.flow(Mapped(ws.GoodNpy), Mapped(ws.ShortLabelsNpy)), "mmap length");
         yield return Ok(M, "flow over a whole mapped file reads it in place", () =>
         {
             using var x = Mapped(ws.GoodNpy);

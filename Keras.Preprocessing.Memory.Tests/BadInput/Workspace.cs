@@ -72,6 +72,8 @@ internal sealed class Workspace : IDisposable
         WriteNpy(ObjectNpy, "|O", [2], [0x80, 0x02, 0x4e, 0x2e]);
         BadHeaderNpy = Path.Combine(Root, "bad_header.npy");
         File.WriteAllBytes(BadHeaderNpy, [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, 0xff, 0x7f, (byte)'{']);
+        ShortLabelsNpy = Path.Combine(Root, "short_labels.npy");
+        WriteNpy(ShortLabelsNpy, "<i4", [2], [1, 0, 0, 0]);
         FloatNpy = Path.Combine(Root, "float.npy");
         WriteNpy(FloatNpy, "<f4", [3, 2, 2, 1], MemoryMarshalBytes(Enumerable.Range(0, 12).Select(i => (float)i).ToArray()));
 
@@ -109,6 +111,8 @@ internal sealed class Workspace : IDisposable
     public string BadHeaderNpy { get; }
 
     public string FloatNpy { get; }
+
+    public string ShortLabelsNpy { get; }
 
     public string HugeImageNpy { get; }
 
