@@ -181,6 +181,11 @@ public static partial class NpyFile
             // A short walk over NumSharp's own objects: NDArray → storage → array slice → memory block → its disposer,
             // whose callback captured the MemoryMappedViewAccessor. The memory block gives the promised extent.
             var numSharp = typeof(NDArray).Assembly;
+            if (!MaybeForeign(x))
+            {
+                return null; // owned memory (NumSharp's OWNDATA): nothing mapped to check, and no walk on the hot path
+            }
+
             var pending = new Queue<(object Value, int Depth, long Address, long Bytes)>();
             var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
             pending.Enqueue((x, 0, 0, 0));
@@ -196,7 +201,7 @@ public static partial class NpyFile
 
                 for (var t = type; t is not null && t != typeof(object) && t != typeof(ValueType); t = t.BaseType)
                 {
-                    foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                    foreach (var field in FieldsOf(t))
                     {
                         if (field.FieldType.IsPointer || field.FieldType.IsPrimitive || field.FieldType == typeof(string))
                         {
@@ -235,6 +240,29 @@ public static partial class NpyFile
         }
 
         return null;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, FieldInfo[]> Fields = new();
+
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Best effort, as above.")]
+    private static FieldInfo[] FieldsOf(Type type) => Fields.GetOrAdd(
+        type, t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly));
+
+    /// <summary>
+    /// False when NumSharp says the array's storage owns its memory (not a view, not foreign memory such as a
+    /// mapping); true when it does not, or when that cannot be read.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Best effort, as above.")]
+    private static bool MaybeForeign(NDArray x)
+    {
+        const BindingFlags any = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        object? storage = typeof(NDArray).GetField("Storage", any)?.GetValue(x);
+        if (storage?.GetType().GetProperty("OwnsData", any)?.GetValue(storage) is bool owns)
+        {
+            return !owns;
+        }
+
+        return true;
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Best effort, as above.")]
