@@ -166,7 +166,7 @@ public abstract class FileImageIterator : KerasIterator
     public string device => _augmenter.Device;
 
     /// <inheritdoc />
-    protected override int PrefetchThreads => _workers;
+    private protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)

@@ -154,7 +154,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     internal ImageArray Images => _images;
 
     /// <inheritdoc />
-    protected override int PrefetchThreads => _workers;
+    private protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
