@@ -9,6 +9,7 @@ namespace Keras.Preprocessing.Memory.Tests.BadInput;
 /// in README.md in this folder; add a row whenever the library grows an input.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // captures KerasWarnings (process-wide) and counts the process's producer threads
 public sealed class BadInputMatrix
 {
     /// <summary>A case that takes longer than this is reported as a hang.</summary>
