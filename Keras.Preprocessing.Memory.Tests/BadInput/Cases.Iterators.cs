@@ -95,19 +95,26 @@ internal static partial class BadInputCases
         });
         yield return Ok(I, "a consumer blocked in next() while another thread disposes gets ObjectDisposedException", () =>
         {
-            for (int round = 0; round < 20; round++)
+            // One producer (workers: 1) stuck building batch 1; consumer A waits for batch 1, consumer B for batch 2,
+            // still queued. Dispose cancels batch 2: B used to get TaskCanceledException, A a batch of a disposed iterator.
+            for (int round = 0; round < 5; round++)
             {
                 using var started = new ManualResetEventSlim();
                 using var release = new ManualResetEventSlim();
                 var gen = new ImageDataGenerator(preprocessing_function: img =>
                 {
-                    started.Set();
-                    release.Wait(TimeSpan.FromSeconds(10));
+                    if (img.GetSingle(0, 0, 0) is 2f or 3f)
+                    {
+                        started.Set();
+                        release.Wait(TimeSpan.FromSeconds(20));
+                    }
+
                     return img;
                 });
-                var it = gen.flow(x, batch_size: 10, prefetch: 1);
-                Exception? seen = null;
-                var consumer = new Thread(() =>
+                var it = gen.flow(TestImages.Indexed(8), batch_size: 2, shuffle: false, workers: 1, prefetch: 2);
+                it.next().Dispose(); // batch 0; batches 1 and 2 are now in flight
+                var seen = new Exception?[2];
+                var consumers = Enumerable.Range(0, 2).Select(k => new Thread(() =>
                 {
                     try
                     {
@@ -115,18 +122,27 @@ internal static partial class BadInputCases
                     }
                     catch (Exception e)
                     {
-                        seen = e;
+                        seen[k] = e;
                     }
-                });
-                consumer.Start();
-                started.Wait(TimeSpan.FromSeconds(10));
+                })).ToArray();
+                consumers[0].Start();
+                started.Wait(TimeSpan.FromSeconds(20));
+                consumers[1].Start();
+                Thread.Sleep(50); // both consumers are waiting now
                 var disposer = new Thread(it.Dispose);
                 disposer.Start();
-                Thread.Sleep(round % 3);
+                Thread.Sleep(20 * round);
                 release.Set();
-                consumer.Join();
+                foreach (var t in consumers)
+                {
+                    t.Join();
+                }
+
                 disposer.Join();
-                Assert.IsTrue(seen is null or ObjectDisposedException, $"round {round}: {seen}");
+                foreach (var e in seen)
+                {
+                    Assert.IsInstanceOfType<ObjectDisposedException>(e, $"round {round}: {e}");
+                }
             }
         });
         yield return Ok(I, "concurrent next() never loses or duplicates a sample", () =>
