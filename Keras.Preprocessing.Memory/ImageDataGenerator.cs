@@ -358,7 +358,16 @@ public sealed partial class ImageDataGenerator
         var output = new float[source.Geometry.ElementsFor(plans.Length, "x")];
         using (var engine = new CpuAugmentationEngine())
         {
-            engine.Execute(CreateRequest(source, plans, standardization), output);
+            try
+            {
+                engine.Execute(CreateRequest(source, plans, standardization), output);
+            }
+            catch (AggregateException e)
+            {
+                // A preprocessing_function that throws: the user's own exception, not Parallel.For's wrapper.
+                Iterators.UserExceptions.Rethrow(e);
+                throw;
+            }
         }
 
         return ToOutput(output, shape);

@@ -91,6 +91,12 @@ internal static partial class BadInputCases
             using var it = g.flow_from_dataframe(df, target_size: (4, 5));
             Assert.AreEqual(1, it.n);
         });
+        yield return Err<UserPreprocessingException>(F, "preprocessing_function throws in flow_from_dataframe with prefetch", null, () =>
+        {
+            var throwing = new ImageDataGenerator(preprocessing_function: _ => throw new UserPreprocessingException("my bug"));
+            using var it = throwing.flow_from_dataframe(FileFrame("good_0.png", "good_1.png"), ws.Images, target_size: (4, 5), prefetch: 1);
+            it.next().Dispose();
+        }, "my bug");
         yield return Ok(F, "flow_from_directory of an empty folder finds nothing", () =>
         {
             string empty = ws.NewFolder();

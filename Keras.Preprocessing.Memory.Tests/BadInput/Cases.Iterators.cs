@@ -65,6 +65,10 @@ internal static partial class BadInputCases
             using var it = new ImageDataGenerator(preprocessing_function: _ => throw new UserPreprocessingException("my bug")).flow(x, batch_size: 5, prefetch: 1);
             _ = it[1];
         }, "my bug");
+        yield return Err<UserPreprocessingException>(I, "preprocessing_function throws in standardize", null, () =>
+            new ImageDataGenerator(preprocessing_function: _ => throw new UserPreprocessingException("my bug")).standardize(np.ones(new Shape(4, 4, 3), NPTypeCode.Single)), "my bug");
+        yield return Err<UserPreprocessingException>(I, "preprocessing_function throws in standardize of a batch", null, () =>
+            new ImageDataGenerator(preprocessing_function: _ => throw new UserPreprocessingException("my bug")).standardize(np.ones(new Shape(3, 4, 4, 3), NPTypeCode.Single)), "my bug");
         yield return Ok(I, "Dispose from inside preprocessing_function does not deadlock", () =>
         {
             NumSharp.NDArray? unused = null;
