@@ -74,7 +74,7 @@ public sealed class DocSnippetTests
         StringAssert.StartsWith(blocks[1].Id, "x.md block 2 (line 11)");
     }
 
-    /// <summary>The compiler's errors for <paramref name="code"/> as a program, each "(line,col): CSnnnn: message".</summary>
+    /// <summary>The compiler's errors for <paramref name="code"/> as a program, each "line L, column C (of the block) CSnnnn: message".</summary>
     internal static string[] Compile(string code)
     {
         var options = new CSharpParseOptions(LanguageVersion.Preview);
@@ -84,7 +84,9 @@ public sealed class DocSnippetTests
         return compilation.GetDiagnostics()
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .Where(d => hasStatements || d.Id != "CS5001") // a block of using lines only has no entry point
-            .Select(d => $"{d.Location.GetLineSpan().StartLinePosition} {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
+            .Select(d => d.Location.GetLineSpan().StartLinePosition is var at
+                ? $"line {at.Line + 1}, column {at.Character + 1} (of the block) {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}"
+                : string.Empty)
             .ToArray();
     }
 
