@@ -233,7 +233,9 @@ public sealed class DataFrameIterator : FileImageIterator
             return $"extension not in {{{string.Join(", ", WhiteListFormats)}}}";
         }
 
-        return File.Exists(sample.Path) ? ImageProbe.FileProblem(sample.Path) : "no such file";
+        // Keras's os.path.isfile: a FIFO or device named like an image is missing (opening a FIFO blocks forever).
+        return RegularFile.Exists(sample.Path) ? ImageProbe.FileProblem(sample.Path)
+            : File.Exists(sample.Path) ? "not a regular file" : "no such file";
     }
 
     /// <summary>A file name that leaves <c>directory</c> (through "..", or an absolute path) unless allowed.</summary>

@@ -97,7 +97,8 @@ public sealed class DirectoryIterator : FileImageIterator
                     KerasWarnings.Warn("Using \".tiff\" files with multiple bands will cause distortion. Please verify your output.");
                 }
 
-                if (DataFrameIterator.WhiteListFormats.Contains(extension))
+                // A FIFO or device named like an image would block or never end when read: only regular files are images.
+                if (DataFrameIterator.WhiteListFormats.Contains(extension) && RegularFile.Exists(file))
                 {
                     yield return file;
                 }

@@ -33,6 +33,14 @@ public sealed partial class ImageDataGenerator
 
         var source = ImageArray.Wrap(x, Settings.DataFormat);
         var g = source.Geometry;
+        if (source.Count == 0)
+        {
+            // Keras computes NaN mean and std from an empty array (numpy warns "Mean of empty slice"); those NaNs would
+            // then turn every standardized batch into NaN. Refuse instead.
+            throw new ArgumentException(
+                "`.fit()` needs at least one image to compute statistics from. Got array with shape: " + Shapes.Format(x.shape), nameof(x));
+        }
+
         if (g.Channels is not (1 or 3 or 4))
         {
             KerasWarnings.Warn(
@@ -63,11 +71,13 @@ public sealed partial class ImageDataGenerator
             plans[i] = SamplePlan.Create(j, parameters, g.Rows, g.Cols);
         }
 
-        var data = new float[(long)count * g.Size];
+        var data = new float[g.ElementsFor(count, "x")];
         using (var engine = new CpuAugmentationEngine())
         {
             engine.Execute(CreateRequest(source, plans, Standardization.None), data);
         }
+
+        WarnIfNotFinite(data);
 
         long[] statShape = Settings.DataFormat == Parameters.DataFormat.ChannelsFirst ? [g.Channels, 1, 1] : [1, 1, g.Channels];
         if (featurewise_center)

@@ -384,10 +384,19 @@ public sealed partial class ImageDataGenerator
 
     private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape)
     {
-        var output = new float[plans.Length * source.Geometry.Size];
+        var output = new float[source.Geometry.ElementsFor(plans.Length, "x")];
         using (var engine = new CpuAugmentationEngine())
         {
-            engine.Execute(CreateRequest(source, plans, standardization), output);
+            try
+            {
+                engine.Execute(CreateRequest(source, plans, standardization), output);
+            }
+            catch (AggregateException e)
+            {
+                // A preprocessing_function that throws: the user's own exception, not Parallel.For's wrapper.
+                Iterators.UserExceptions.Rethrow(e);
+                throw;
+            }
         }
 
         return ToOutput(output, shape);

@@ -1,4 +1,5 @@
 using Keras.Preprocessing.Memory.Image;
+using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory;
@@ -55,6 +56,11 @@ public static class ImageUtils
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new FileNotFoundException($"No such file or directory: '{path}'", path);
+        }
+
+        if (File.Exists(path))
+        {
+            RegularFile.Require(path); // a FIFO would block the read forever
         }
         return request.Load(File.ReadAllBytes(path), path);
     }

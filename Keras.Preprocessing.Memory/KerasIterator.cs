@@ -23,6 +23,12 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     private long _orderEpoch = -1;
     private int[] _order = [];
     private bool _disposed;
+    private int _activeBuilds;           // BuildBatch calls running now, on any thread
+    [NumSharp.NDBorrowed] // the in-flight batches Dispose took; FinishDispose disposes them
+    private Task<Batch>[]? _deferredDispose; // set when Dispose was called from inside a build: finished when the last build ends
+
+    /// <summary>The iterators whose batch the current code is building (flows into Parallel.For workers).</summary>
+    private static readonly AsyncLocal<BuildScope?> Building = new();
 
     /// <summary>Sets up the iterator over <paramref name="n"/> samples.</summary>
     protected KerasIterator(int n, int batch_size, bool shuffle, int? seed, int prefetch)
@@ -106,7 +112,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     }
 
     /// <summary>Batches per epoch (Keras <c>len(iterator)</c>): ceil(n / batch_size).</summary>
-    public int len => (n + batch_size - 1) / batch_size;
+    public int len => (int)(((long)n + batch_size - 1) / batch_size); // in 64 bits: n + batch_size wrapped for a huge batch_size
 
     /// <summary>Batches per epoch; the same as <see cref="len"/>.</summary>
     public int Count => len;
@@ -137,7 +143,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
                 ticket = MakeTicket(epochNow, idx);
             }
 
-            return BuildBatch(ticket.Epoch, ticket.Indices);
+            return Build(ticket);
         }
     }
 
@@ -171,7 +177,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
 
         if (pending is null)
         {
-            return BuildBatch(ticket.Epoch, ticket.Indices);
+            return Build(ticket);
         }
 
         if (!pending.IsCompleted)
@@ -181,7 +187,24 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             ((IAsyncResult)pending).AsyncWaitHandle.WaitOne();
         }
 
-        return pending.GetAwaiter().GetResult();
+        // Disposed while this caller waited: always ObjectDisposedException (the batch was cancelled, or finished
+        // for an iterator that no longer exists), never TaskCanceledException.
+        if (pending.IsCanceled || Volatile.Read(ref _disposed))
+        {
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.Result.Dispose();
+            }
+
+            throw new ObjectDisposedException(GetType().FullName, "The iterator was disposed while next() waited for its batch.");
+        }
+
+        if (pending.Exception is { } failed)
+        {
+            UserExceptions.Rethrow(failed);
+        }
+
+        return pending.Result;
     }
 
     /// <summary>
@@ -205,7 +228,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             _served = _reserved;
         }
 
-        return build(ticket.Epoch, ticket.Indices);
+        return Build(() => build(ticket.Epoch, ticket.Indices));
     }
 
     /// <summary>Starts a new epoch: a fresh order when shuffling (Keras <c>on_epoch_end</c>).</summary>
@@ -259,12 +282,90 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             pending = [.. _inFlight];
             _inFlight.Clear();
             _cursorsAfter.Clear();
+            if (InsideOwnBuild())
+            {
+                // Called from a batch being built (a preprocessing_function, on a producer or worker thread): waiting
+                // for the producers here would wait for ourselves. Stop taking work now; the last build to end
+                // finishes the Dispose on a pool thread.
+                _deferredDispose = pending;
+            }
         }
 
+        if (_deferredDispose is not null)
+        {
+            _workers.Cancel();
+            return;
+        }
+
+        FinishDispose(pending);
+    }
+
+    private void FinishDispose(Task<Batch>[] pending)
+    {
         _workers.Stop();
         PrefetchWorkers<Batch>.DisposeAfterWaiting(pending);
         Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Whether the calling code runs inside one of this iterator's batch builds.</summary>
+    private bool InsideOwnBuild()
+    {
+        for (var scope = Building.Value; scope is not null; scope = scope.Outer)
+        {
+            if (ReferenceEquals(scope.Iterator, this))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Batch Build(Ticket ticket) => Build(() => BuildBatch(ticket.Epoch, ticket.Indices));
+
+    /// <summary>
+    /// Runs one batch build: marks it as this iterator's (so a Dispose from inside it is deferred, not a
+    /// deadlock), and rethrows a failure of the user's code as the user's own exception, not Parallel.For's
+    /// AggregateException.
+    /// </summary>
+    private T Build<T>(Func<T> build)
+    {
+        var outer = Building.Value;
+        Building.Value = new BuildScope(this, outer);
+        lock (_gate)
+        {
+            _activeBuilds++;
+        }
+
+        try
+        {
+            return build();
+        }
+        catch (AggregateException e)
+        {
+            UserExceptions.Rethrow(e);
+            throw;
+        }
+        finally
+        {
+            Building.Value = outer;
+            Task<Batch>[]? finish = null;
+            lock (_gate)
+            {
+                if (--_activeBuilds == 0 && _deferredDispose is { } deferred)
+                {
+                    finish = deferred;
+                    _deferredDispose = null;
+                }
+            }
+
+            if (finish is not null)
+            {
+                // Not on this thread: it may be a producer, and finishing waits for the producers.
+                ThreadPool.UnsafeQueueUserWorkItem(_ => FinishDispose(finish), null);
+            }
+        }
     }
 
     /// <summary>Releases what a subclass holds.</summary>
@@ -288,8 +389,9 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             _reserved.Started = true;
         }
 
-        int current = n == 0 ? 0 : (_reserved.BatchIndex * batch_size) % n;
-        var ticket = MakeTicket(_reserved.Epoch, current / batch_size);
+        // In 64 bits: with a huge batch_size, index × batch_size and current + batch_size wrap an int.
+        long current = n == 0 ? 0 : ((long)_reserved.BatchIndex * batch_size) % n;
+        var ticket = MakeTicket(_reserved.Epoch, (int)(current / batch_size));
         _reserved.BatchIndex = n > current + batch_size ? _reserved.BatchIndex + 1 : 0;
         _reserved.Total++;
         return ticket;
@@ -298,9 +400,9 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     private Ticket MakeTicket(long epochNumber, int batch)
     {
         var order = OrderFor(epochNumber);
-        int start = batch * batch_size;
-        int count = Math.Max(0, Math.Min(batch_size, n - start));
-        return new Ticket(epochNumber, order.AsSpan(start, count).ToArray());
+        long start = (long)batch * batch_size;
+        int count = (int)Math.Max(0, Math.Min(batch_size, n - start));
+        return new Ticket(epochNumber, count == 0 ? [] : order.AsSpan((int)start, count).ToArray());
     }
 
     private int[] OrderFor(long epochNumber)
@@ -328,6 +430,12 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     /// <summary>Producer threads still running (for tests: zero once <see cref="Dispose()"/> returns).</summary>
     internal int PendingBackgroundWork => _workers.Running;
 
+    /// <summary>Prefetch producer threads alive in the process, over all iterators.</summary>
+    internal static int LiveProducerThreads => PrefetchWorkers<Batch>.LiveThreads;
+
+    /// <summary>The most dedicated producer threads the process runs; beyond it an iterator borrows a pool thread.</summary>
+    internal static int MaxProducerThreads => PrefetchWorkers<Batch>.MaxThreads;
+
     /// <summary>How long an idle prefetch producer thread waits for work before it exits (tests shorten it).</summary>
     internal int ProducerIdleMilliseconds
     {
@@ -343,7 +451,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
 
     /// <summary>Queues a batch for the producer threads (at most one per batch in flight). Called under the gate.</summary>
     private Task<Batch> Produce(Ticket ticket) =>
-        _workers.Enqueue(() => BuildBatch(ticket.Epoch, ticket.Indices), Math.Min(PrefetchThreads, prefetch + 1));
+        _workers.Enqueue(() => Build(ticket), Math.Min(PrefetchThreads, prefetch + 1));
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
@@ -356,4 +464,6 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     }
 
     private readonly record struct Ticket(long Epoch, int[] Indices);
+
+    private sealed record BuildScope([property: NumSharp.NDBorrowed] KerasIterator Iterator, BuildScope? Outer);
 }

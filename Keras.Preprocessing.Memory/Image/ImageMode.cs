@@ -44,6 +44,6 @@ internal static class ImageModes
         1 => ImageMode.L,
         3 => ImageMode.RGB,
         4 => ImageMode.RGBA,
-        _ => throw new ArgumentException($"Unsupported channel number: {channels}"),
+        _ => throw new ArgumentException($"Unsupported channel number: {channels}", "x"),
     };
 }

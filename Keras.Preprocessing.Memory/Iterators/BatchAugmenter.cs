@@ -32,7 +32,7 @@ internal sealed class BatchAugmenter : IDisposable
     {
         var g = source.Geometry;
         var request = CreateRequest(source, sourceIndices, sampleKeys, seed, epoch);
-        var buffer = _generator.Buffers.Rent(request.Plans.Length * g.Size);
+        var buffer = _generator.Buffers.Rent(g.ElementsFor(request.Plans.Length));
         _executor.Execute(request, buffer);
 
         long[] shape = [request.Plans.Length, .. g.Shape];

@@ -20,6 +20,17 @@ internal sealed class PrefetchWorkers<T>
     private int _producers;
     private bool _stopped;
 
+    // Process-wide: iterators dropped without Dispose keep their producers until those go idle, and 500 such
+    // iterators held 1,000 threads. Past this many dedicated threads, an iterator's producer borrows a pool thread
+    // that exits as soon as its queue is empty.
+    private static int _liveThreads;
+
+    /// <summary>The most dedicated producer threads in the process (all iterators together).</summary>
+    public static int MaxThreads { get; } = Math.Max(8, 2 * Environment.ProcessorCount);
+
+    /// <summary>Dedicated producer threads alive in the process.</summary>
+    public static int LiveThreads => Volatile.Read(ref _liveThreads);
+
     /// <param name="threadName">The producer threads' name (a number is appended).</param>
     /// <param name="idleMilliseconds">How long an idle producer waits for work before it exits.</param>
     public PrefetchWorkers(string threadName, int idleMilliseconds = DefaultIdleMilliseconds)
@@ -55,8 +66,21 @@ internal sealed class PrefetchWorkers<T>
             _work.Enqueue((build, result));
             if (_producers < maxThreads)
             {
-                _producers++;
-                new Thread(RunProducer) { IsBackground = true, Name = $"{_threadName} {_producers}" }.Start();
+                if (Interlocked.Increment(ref _liveThreads) <= MaxThreads)
+                {
+                    _producers++;
+                    // UnsafeStart: the producer must not inherit the caller's execution context (its async locals).
+                    new Thread(() => RunProducer(pooled: false)) { IsBackground = true, Name = $"{_threadName} {_producers}" }.UnsafeStart();
+                }
+                else
+                {
+                    Interlocked.Decrement(ref _liveThreads);
+                    if (_producers == 0)
+                    {
+                        _producers++;
+                        ThreadPool.UnsafeQueueUserWorkItem(_ => RunProducer(pooled: true), null);
+                    }
+                }
             }
 
             Monitor.PulseAll(_gate);
@@ -79,6 +103,19 @@ internal sealed class PrefetchWorkers<T>
             {
                 Monitor.Wait(_gate);
             }
+        }
+    }
+
+    /// <summary>
+    /// Stops taking work without waiting for the producers (for a Dispose called from inside a build, which a
+    /// wait would deadlock): queued work is cancelled; the caller stops them for good later with <see cref="Stop"/>.
+    /// </summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            _stopped = true;
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -119,7 +156,22 @@ internal sealed class PrefetchWorkers<T>
         }
     }
 
-    private void RunProducer()
+    private void RunProducer(bool pooled)
+    {
+        try
+        {
+            ProduceUntilIdle(pooled);
+        }
+        finally
+        {
+            if (!pooled)
+            {
+                Interlocked.Decrement(ref _liveThreads);
+            }
+        }
+    }
+
+    private void ProduceUntilIdle(bool pooled)
     {
         while (true)
         {
@@ -131,7 +183,8 @@ internal sealed class PrefetchWorkers<T>
                 // without Dispose is not kept alive, nor its thread, by a producer waiting for work forever.
                 while (_work.Count == 0 && !_stopped)
                 {
-                    if (!Monitor.Wait(_gate, IdleMilliseconds) && _work.Count == 0)
+                    // A borrowed pool thread never idles: it leaves as soon as the queue is empty.
+                    if (pooled || (!Monitor.Wait(_gate, IdleMilliseconds) && _work.Count == 0))
                     {
                         break;
                     }

@@ -88,7 +88,10 @@ internal readonly record struct TransformParameters(
         double number = value switch
         {
             bool b => b ? 1 : 0,
-            IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
+            string text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed)
+                ? parsed
+                : throw WrongType(key, value),
+            IConvertible c => ToDouble(c, key),
             _ => throw new ArgumentException(
                 $"Transform parameter `{key}` should be a number. Received: {value} ({value.GetType().Name})",
                 "transform_parameters"),
@@ -100,6 +103,24 @@ internal readonly record struct TransformParameters(
 
         return number;
     }
+
+    /// <summary>A convertible value that is not a number (a DateTime, a char...) names the key, not a bare cast error.</summary>
+    private static double ToDouble(IConvertible value, string key)
+    {
+        try
+        {
+            return value.ToDouble(CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            throw WrongType(key, value);
+        }
+    }
+
+    private static ArgumentException WrongType(string key, object value) => new(
+        $"Transform parameter `{key}` should be a number (double){(key.StartsWith("flip", StringComparison.Ordinal) ? " or a bool" : string.Empty)}. " +
+        $"Received: {value} ({value.GetType().Name})",
+        "transform_parameters");
 
     private static bool ReadFlag(IDictionary<string, object?> parameters, string key) =>
         (ReadOptionalNumber(parameters, key) ?? 0) != 0;

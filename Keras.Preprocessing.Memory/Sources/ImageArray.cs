@@ -51,13 +51,17 @@ internal sealed unsafe class ImageArray
         }
 
         var kind = ElementKinds.FromTypeCode(x.typecode, parameterName);
+        var shape = x.shape;
+        var geometry = ImageGeometry.FromImageShape(Shapes.ToInt32(shape, parameterName).AsSpan(1), layout, parameterName);
+
+        // Before anything reads the data (the contiguous copy below included): a mapping shorter than the array
+        // would be read past its end.
+        NpyFile.CheckMapped(x, parameterName);
         if (!x.Shape.IsContiguous)
         {
             x = x.copy();
         }
 
-        var shape = x.shape;
-        var geometry = ImageGeometry.FromImageShape(Shapes.ToInt32(shape, parameterName).AsSpan(1), layout);
         if (geometry.Rows < 1 || geometry.Cols < 1 || geometry.Channels < 1)
         {
             throw new ArgumentException(

@@ -15,6 +15,7 @@ internal sealed class ImageDecoding
     {
         _request = LoadRequest.Create(false, colorMode, targetSize, interpolation, keepAspectRatio);
         int channels = ImageModes.ParseColorMode(colorMode, "color_mode").Channels();
+        ImageGeometry.CheckElements(targetSize.Height, targetSize.Width, channels, "target_size");
         Geometry = new ImageGeometry(targetSize.Height, targetSize.Width, channels, layout);
     }
 

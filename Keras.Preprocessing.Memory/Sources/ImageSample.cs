@@ -15,11 +15,7 @@ internal readonly record struct ImageSample(string Name, string? Path, ReadOnlyM
             return Bytes;
         }
 
-        if (!File.Exists(Path))
-        {
-            throw new FileNotFoundException($"No such file or directory: '{Path}'", Path);
-        }
-
+        RegularFile.Require(Path);
         return File.ReadAllBytes(Path);
     }
 }

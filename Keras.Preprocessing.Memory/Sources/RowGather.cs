@@ -26,9 +26,15 @@ internal sealed unsafe class RowGather
 
     public NDArray Array => _array;
 
-    /// <summary>Wraps <paramref name="array"/> (made contiguous once if it is a strided view).</summary>
-    public static RowGather Wrap(NDArray array, int offset, int count) =>
-        new(array.Shape.IsContiguous ? array : array.copy(), offset, count);
+    /// <summary>
+    /// Wraps <paramref name="array"/> (made contiguous once if it is a strided view). Labels memory-mapped from a
+    /// .npy shorter than its header promises are refused first: gathering them would read past the mapping.
+    /// </summary>
+    public static RowGather Wrap(NDArray array, int offset, int count, string parameterName = "y")
+    {
+        NpyFile.CheckMapped(array, parameterName);
+        return new(array.Shape.IsContiguous ? array : array.copy(), offset, count);
+    }
 
     /// <summary>A new array holding rows <paramref name="indices"/> (relative to the visible range).</summary>
     public NDArray Gather(ReadOnlySpan<int> indices)

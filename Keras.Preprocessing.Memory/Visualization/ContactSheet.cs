@@ -44,8 +44,8 @@ internal static class ContactSheet
             }
         }
 
-        var raw = new float[originals.Length * g.Size];
-        var warped = new float[augmented.Length * g.Size];
+        var raw = new float[g.ElementsFor(originals.Length, "rows")];
+        var warped = new float[g.ElementsFor(augmented.Length, "cols")];
         using (var engine = new CpuAugmentationEngine())
         {
             engine.Execute(generator.CreateRequest(source, originals, Standardization.None), raw);

@@ -28,6 +28,12 @@ internal static class CommonOptions
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(result =>
         {
+            // A token that is not a number is already a parse error; reading it as an int here would throw.
+            if (result.Tokens.Count > 0 && !int.TryParse(result.Tokens[^1].Value, out _))
+            {
+                return;
+            }
+
             int value = result.GetValueOrDefault<int>();
             if (value < minimum)
             {

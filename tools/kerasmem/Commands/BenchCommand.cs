@@ -75,7 +75,16 @@ internal static class BenchCommand
 
     private static NDArray Synthetic(int samples, ImageSize size, int channels)
     {
-        var bytes = new byte[checked(samples * size.Height * size.Width * channels)];
+        long length = (long)samples * size.Height * size.Width * channels;
+        if (length > Array.MaxLength)
+        {
+            // Was an OverflowException stack trace: say which options make the request too large.
+            throw new UsageException(
+                $"--samples {samples} × --image-size {size.Height}x{size.Width} × --channels {channels} is {length} bytes, more than one " +
+                $"array can hold ({Array.MaxLength}). Use fewer --samples or a smaller --image-size.");
+        }
+
+        var bytes = new byte[length];
         new Random(0).NextBytes(bytes);
         return new NDArray(bytes, new Shape(samples, size.Height, size.Width, channels));
     }
@@ -84,11 +93,12 @@ internal static class BenchCommand
     {
         try
         {
-            return (NDArray)np.load(path, mmap_mode: "r");
+            // NpyFile.load refuses a file shorter than its header promises, which would be read past its end.
+            return NpyFile.load(path, mmap_mode: "r");
         }
-        catch (FormatException e)
+        catch (ArgumentException e)
         {
-            throw new UsageException($"--npy: {path} is not a .npy file: {e.Message}");
+            throw new UsageException($"--npy: {e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)}");
         }
     }
 

@@ -62,6 +62,22 @@ internal static class CacheCommand
             ? stem[..^7] + "_classes.json"
             : stem + "_classes.json";
 
+        // One file for two outputs would hold only the last one written (the labels over the images), exit 0.
+        if (SamePath(labelsPath, outPath))
+        {
+            throw new UsageException($"--labels-out and --out name the same file ('{outPath}'): the labels would overwrite the images. Give --labels-out another name.");
+        }
+
+        if (SamePath(classesPath, outPath) || SamePath(classesPath, labelsPath))
+        {
+            throw new UsageException($"--labels-out: the class list '{classesPath}' would overwrite --out or --labels-out. Give --labels-out another name.");
+        }
+
+        if (SamePath(outPath, csvPath) || SamePath(labelsPath, csvPath))
+        {
+            throw new UsageException($"--out and --labels-out must not name the --csv file ('{csvPath}').");
+        }
+
         var table = CsvTable.Read(csvPath);
         int xIndex = table.Column(xCol, "--x-col");
         int yIndex = table.Column(yCol, "--y-col");
@@ -90,24 +106,46 @@ internal static class CacheCommand
         }
 
         int channels = ImageFolder.Channels(colorMode);
-        var buffer = new byte[checked(BatchSize * size.Height * size.Width * channels)];
+        long bufferLength = (long)BatchSize * size.Height * size.Width * channels;
+        if (bufferLength > Array.MaxLength)
+        {
+            throw new UsageException($"--target-size {size.Height}x{size.Width} is too large to cache ({bufferLength} bytes per step of {BatchSize} images).");
+        }
+
+        var buffer = new byte[bufferLength];
         var progress = new ProgressBar(stderr, "caching", it.n);
         int done = 0;
         using (var writer = new NpyWriter(outPath, "|u1", 1, [it.n, size.Height, size.Width, channels]))
         {
             for (int b = 0; b < it.len; b++)
             {
-                using var batch = it[b];
-                var pixels = batch.AsSpan();
-                for (int i = 0; i < pixels.Length; i++)
+                Batch batch;
+                try
                 {
-                    buffer[i] = (byte)pixels[i];
+                    batch = it[b];
+                }
+                catch (ImageDecodeException e)
+                {
+                    // A file whose header looked fine but whose data does not decode: name it, and write nothing
+                    // (the writer's Dispose removes its partial file).
+                    throw new UsageException($"cannot cache '{e.FileName}': {e.Message}. Nothing was written; fix or remove that row of --csv.");
                 }
 
-                writer.Write(buffer.AsSpan(0, pixels.Length));
-                done += batch.Count;
-                progress.Report(done);
+                using (batch)
+                {
+                    var pixels = batch.AsSpan();
+                    for (int i = 0; i < pixels.Length; i++)
+                    {
+                        buffer[i] = (byte)pixels[i];
+                    }
+
+                    writer.Write(buffer.AsSpan(0, pixels.Length));
+                    done += batch.Count;
+                    progress.Report(done);
+                }
             }
+
+            writer.Commit();
         }
 
         NpyWriter.WriteInt32(labelsPath, it.classes);
@@ -115,6 +153,9 @@ internal static class CacheCommand
         File.WriteAllText(classesPath, JsonSerializer.Serialize(classIndices, new JsonSerializerOptions { WriteIndented = true }));
         stdout.WriteLine($"Wrote {outPath} ({it.n}, {size.Height}, {size.Width}, {channels}) uint8, {labelsPath} ({it.n},) int32, {classesPath}.");
     }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 
     private static string Field(string[] row, int index) => index < row.Length ? row[index].Trim() : string.Empty;
 
