@@ -54,7 +54,7 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// Keras's multi-input form of <c>flow</c>: <paramref name="x"/>[0] holds the images, which are augmented; the
-    /// further arrays are gathered per batch as they are and returned after the images in <see cref="Iterators.Batch.inputs"/>.
+    /// further arrays are gathered per batch as they are and returned after the images in <see cref="Batch.inputs"/>.
     /// </summary>
     /// <param name="x">The images, then further inputs with the same first dimension.</param>
     /// <param name="y">Labels, or null.</param>

@@ -26,11 +26,11 @@ public sealed class GpuMemoryAndDeviceBatchTests
     [TestMethod]
     public void PlannerKeepsStreamsOrGivesUp()
     {
-        Assert.AreEqual(DatasetPlacement.Resident, MemoryPlanner.Choose(1000, 10, 40, 2, 1080));
-        Assert.AreEqual(DatasetPlacement.Streaming, MemoryPlanner.Choose(1001, 10, 40, 2, 1080));
-        Assert.AreEqual(DatasetPlacement.Host, MemoryPlanner.Choose(1001, 10, 40, 2, 99));
-        Assert.AreEqual((8L << 30) - ((8L << 30) / 10), MemoryPlanner.Budget(8L << 30));
-        Assert.AreEqual((1L << 30) - (256L << 20), MemoryPlanner.Budget(1L << 30));
+        Assert.AreEqual(DatasetPlacement.Resident, MemoryPlanner.ChoosePlacement(1000, 10, 40, 2, 1080));
+        Assert.AreEqual(DatasetPlacement.Streaming, MemoryPlanner.ChoosePlacement(1001, 10, 40, 2, 1080));
+        Assert.AreEqual(DatasetPlacement.Host, MemoryPlanner.ChoosePlacement(1001, 10, 40, 2, 99));
+        Assert.AreEqual((8L << 30) - ((8L << 30) / 10), MemoryPlanner.ComputeBudget(8L << 30));
+        Assert.AreEqual((1L << 30) - (256L << 20), MemoryPlanner.ComputeBudget(1L << 30));
     }
 
     [TestMethod]

@@ -23,7 +23,7 @@ public static class ChannelShift
     /// clipped; brightness, which runs next, needs them without another pass over the image.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ImageExtremes Shifted(float intensity, float min, float max) =>
+    public static ImageExtremes ShiftExtremes(float intensity, float min, float max) =>
         new(Apply(min, intensity, min, max), Apply(max, intensity, min, max));
 }
 

@@ -18,7 +18,7 @@ public static class Normalization
     /// sampleMean 0 and sampleDivisor 1 when the samplewise steps are off.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static AffineCoefficients ChannelCoefficients(
+    public static AffineCoefficients ComputeChannelCoefficients(
         double rescale, double sampleMean, double sampleDivisor, int hasMean, float mean, int hasStd, float std)
     {
         double a = rescale / sampleDivisor;
@@ -43,7 +43,7 @@ public static class Normalization
     /// the centre it subtracts (in rescaled units) and the divisor |rescale| · std + ε.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SampleMoments SampleStatistics(double mean, double squaredDeviations, long count, double rescale, int center, int normalize)
+    public static SampleMoments ComputeSampleStatistics(double mean, double squaredDeviations, long count, double rescale, int center, int normalize)
     {
         double sampleMean = center != 0 ? mean * rescale : 0;
         double divisor = 1;
@@ -95,7 +95,7 @@ public readonly struct AffineCoefficients
     public float Apply(float v) => (v * Scale) + Bias;
 }
 
-/// <summary>An image's samplewise centre and divisor, as <see cref="Normalization.SampleStatistics"/> derives them.</summary>
+/// <summary>An image's samplewise centre and divisor, as <see cref="Normalization.ComputeSampleStatistics"/> derives them.</summary>
 public readonly struct SampleMoments
 {
     /// <summary>Creates the pair.</summary>

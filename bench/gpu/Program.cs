@@ -83,7 +83,7 @@ public static class Program
         using var lane = new BatchLane(executor.Accelerator);
         var g = images.Geometry;
         long count = (long)w.BatchSize * g.Size;
-        var output = lane.Output(count);
+        var output = lane.ReserveOutput(count);
         int batch = 0;
         AugmentationRequest Next() => Request(generator, images, w.BatchSize, batch++);
 

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Parameters;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// A Keras <c>zoom_range</c>: a scalar z means [1 - z, 1 + z]; a pair [lower, upper] is used as given.

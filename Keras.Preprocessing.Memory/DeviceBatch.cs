@@ -2,12 +2,12 @@ using ILGPU;
 using ILGPU.Runtime;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Gpu;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
-/// A batch left in device memory (what <see cref="Iterators.NumpyArrayIterator.next_on_device"/> returns), for
+/// A batch left in device memory (what <see cref="NumpyArrayIterator.next_on_device"/> returns), for
 /// consumers that take device memory, like a TensorFlow tensor placed on the GPU. The images are float32 in the
-/// iterator's data format; labels and sample weights stay on the host as in a <see cref="Iterators.Batch"/>.
+/// iterator's data format; labels and sample weights stay on the host as in a <see cref="Batch"/>.
 /// Dispose it to hand its device buffer back for the next batch. The buffer is freed with the iterator, so use
 /// the batch before disposing the iterator that made it.
 /// </summary>

@@ -1,9 +1,10 @@
 using System.Runtime.ExceptionServices;
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// What Keras's <c>BatchFromFilesMixin</c> does for <c>flow_from_dataframe</c> and <c>flow_from_directory</c>:

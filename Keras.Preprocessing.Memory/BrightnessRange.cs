@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Parameters;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>A Keras <c>brightness_range</c>: a pair of floats [lower, upper] the factor is drawn from.</summary>
 public readonly struct BrightnessRange : IEquatable<BrightnessRange>

@@ -1,10 +1,11 @@
 using Keras.Preprocessing.Memory.Gpu;
+using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int, string)"/>
@@ -48,7 +49,7 @@ public sealed class NumpyArrayIterator : KerasIterator
 
     private NumpyArrayIterator(
         ImageDataGenerator generator, DeviceSpec device, Prepared p, Sharding sharding, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
-        : base(sharding.Range(p.Count).Count, batchSize, shuffle, seed, prefetch)
+        : base(sharding.SliceOf(p.Count).Count, batchSize, shuffle, seed, prefetch)
     {
         _sharding = sharding;
         _total = p.Count;
@@ -126,7 +127,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         return ServeNext((epochNumber, indices) =>
         {
             var sources = SourceIndices(indices);
-            var buffer = gpu.ExecuteToDevice(_augmenter.Request(_images, sources, sources, EffectiveSeed, epochNumber));
+            var buffer = gpu.ExecuteToDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber));
             return new DeviceBatch(
                 buffer,
                 [indices.Length, .. _images.Geometry.Shape],
@@ -172,7 +173,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     }
 
     /// <inheritdoc />
-    private protected override int[] CreateOrder(long epochNumber) => _sharding.Order(_total, shuffle, EffectiveSeed, epochNumber);
+    private protected override int[] CreateOrder(long epochNumber) => _sharding.CreateOrder(_total, shuffle, EffectiveSeed, epochNumber);
 
     /// <summary>Positions in <see cref="x"/> of the served samples (a training subset starts past the validation part).</summary>
     private int[] SourceIndices(int[] indices)

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>A Keras <c>y_col</c>: one column name, or a list of them (for <c>multi_output</c> and <c>raw</c>).</summary>
 public readonly struct ColumnNames

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Parameters;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// A Keras <c>width_shift_range</c> / <c>height_shift_range</c> value, in any of the forms Keras accepts:
