@@ -10,10 +10,10 @@ public readonly struct BrightnessRange : IEquatable<BrightnessRange>
     }
 
     /// <summary>The lower factor.</summary>
-    public double Lower { get; }
+    internal double Lower { get; }
 
     /// <summary>The upper factor.</summary>
-    public double Upper { get; }
+    internal double Upper { get; }
 
     /// <summary>A pair (lower, upper).</summary>
     public static implicit operator BrightnessRange((double Lower, double Upper) pair) => new(pair.Lower, pair.Upper);

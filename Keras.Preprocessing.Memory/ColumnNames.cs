@@ -12,10 +12,10 @@ public readonly struct ColumnNames
     }
 
     /// <summary>True when given as a list (Keras checks <c>isinstance(y_col, list)</c>).</summary>
-    public bool IsList { get; }
+    internal bool IsList { get; }
 
     /// <summary>The names (Keras's default "class" when none were given).</summary>
-    public IReadOnlyList<string> Names => _names ?? ["class"];
+    internal IReadOnlyList<string> Names => _names ?? ["class"];
 
     /// <summary>One column.</summary>
     public static implicit operator ColumnNames(string name) => new([name ?? throw new ArgumentNullException(nameof(name))], false);

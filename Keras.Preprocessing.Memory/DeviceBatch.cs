@@ -1,5 +1,4 @@
-using ILGPU;
-using ILGPU.Runtime;
+using Keras.Preprocessing.Memory.Execution;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory;
@@ -13,37 +12,18 @@ namespace Keras.Preprocessing.Memory;
 /// </summary>
 public sealed class DeviceBatch : IDisposable
 {
-    private readonly Action<MemoryBuffer1D<float, Stride1D.Dense>> _return;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _buffer;
+    private readonly IDeviceImages _images;
     private int _disposed;
 
-    internal DeviceBatch(
-        MemoryBuffer1D<float, Stride1D.Dense> buffer,
-        long[] shape,
-        string device,
-        NDArray? y,
-        NDArray? sampleWeight,
-        int[] indexArray,
-        Action<MemoryBuffer1D<float, Stride1D.Dense>> onDispose)
+    internal DeviceBatch(IDeviceImages images, long[] shape, string device, NDArray? y, NDArray? sampleWeight, int[] indexArray)
     {
-        _buffer = buffer;
-        _return = onDispose;
+        _images = images;
         this.shape = shape;
         this.device = device;
         this.y = y;
         sample_weight = sampleWeight;
         index_array = indexArray;
         size = shape.Aggregate(1L, (a, b) => a * b);
-    }
-
-    /// <summary>The images on the device: an ILGPU view of <see cref="size"/> float32 values, laid out as <see cref="shape"/>.</summary>
-    public ArrayView1D<float, Stride1D.Dense> x
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            return _buffer.View.SubView(0, size);
-        }
     }
 
     /// <summary>The batch's shape (Keras <c>batch_x.shape</c>): (batch, rows, cols, channels) or channels first.</summary>
@@ -55,11 +35,18 @@ public sealed class DeviceBatch : IDisposable
     /// <summary>The device holding the batch ("cuda:0", ...), as TensorFlow's <c>tensor.device</c>.</summary>
     public string device { get; }
 
-    /// <summary>The ILGPU accelerator the buffer belongs to.</summary>
-    public Accelerator accelerator => _buffer.Accelerator;
-
-    /// <summary>The raw device address of the first value (a CUDA device pointer), for interop with other GPU libraries.</summary>
-    public IntPtr native_pointer => _buffer.NativePtr;
+    /// <summary>
+    /// The raw device address of the first value (a CUDA device pointer), for interop with other GPU libraries:
+    /// <see cref="size"/> float32 values laid out as <see cref="shape"/>.
+    /// </summary>
+    public IntPtr native_pointer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            return _images.NativePointer;
+        }
+    }
 
     /// <summary>The labels of the batch, or null.</summary>
     public NDArray? y { get; }
@@ -70,23 +57,24 @@ public sealed class DeviceBatch : IDisposable
     /// <summary>Which samples this batch holds, in order.</summary>
     public int[] index_array { get; }
 
+    /// <summary>The device memory behind the batch (internal: the public surface names no ILGPU type).</summary>
+    internal IDeviceImages Images => _images;
+
     /// <summary>Copies the images to the host as a float32 NDArray (TensorFlow's <c>tensor.numpy()</c>).</summary>
     public NDArray numpy()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        _buffer.Accelerator.Bind(); // the caller's thread may not have the device's context yet
-        var host = _buffer.View.SubView(0, size).GetAsArray1D();
-        return new NDArray(host, new Shape(shape));
+        return new NDArray(_images.Download(), new Shape(shape));
     }
 
-    /// <summary>Hands the device buffer back for reuse; <see cref="x"/> must not be used afterwards.</summary>
+    /// <summary>Hands the device buffer back for reuse; <see cref="native_pointer"/> must not be used afterwards.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             y?.Dispose();
             sample_weight?.Dispose();
-            _return(_buffer);
+            _images.Dispose();
         }
     }
 }

@@ -42,7 +42,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         this.shuffle = shuffle;
         this.seed = seed;
         EffectiveSeed = seed ?? Random.Shared.NextInt64();
-        Prefetch = prefetch;
+        this.prefetch = prefetch;
     }
 
     /// <summary>Number of samples (Keras <c>n</c>).</summary>
@@ -112,10 +112,10 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     public int Count => len;
 
     /// <summary>How many batches are computed ahead in the background (0: none).</summary>
-    public int Prefetch { get; }
+    public int prefetch { get; }
 
     /// <summary>The seed actually used.</summary>
-    protected long EffectiveSeed { get; }
+    private protected long EffectiveSeed { get; }
 
     /// <summary>Batch <paramref name="idx"/> of the current epoch (Keras <c>__getitem__</c>).</summary>
     public Batch this[int idx]
@@ -149,15 +149,15 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            if (Prefetch == 0)
+            if (prefetch == 0)
             {
                 ticket = Reserve();
                 _served = _reserved;
             }
             else
             {
-                // Keep Prefetch batches computing beyond the one handed out now, in reservation order.
-                while (_inFlight.Count < Prefetch + 1)
+                // Keep prefetch batches computing beyond the one handed out now, in reservation order.
+                while (_inFlight.Count < prefetch + 1)
                 {
                     var t = Reserve();
                     _inFlight.Enqueue(Produce(t));
@@ -339,11 +339,11 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     /// How many threads build prefetched batches, each a whole batch at a time (see <see cref="PrefetchWorkers{T}"/>).
     /// The base builds one at a time; an iterator whose batches can be built side by side may use more.
     /// </summary>
-    protected virtual int PrefetchThreads => 1;
+    private protected virtual int PrefetchThreads => 1;
 
     /// <summary>Queues a batch for the producer threads (at most one per batch in flight). Called under the gate.</summary>
     private Task<Batch> Produce(Ticket ticket) =>
-        _workers.Enqueue(() => BuildBatch(ticket.Epoch, ticket.Indices), Math.Min(PrefetchThreads, Prefetch + 1));
+        _workers.Enqueue(() => BuildBatch(ticket.Epoch, ticket.Indices), Math.Min(PrefetchThreads, prefetch + 1));
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 

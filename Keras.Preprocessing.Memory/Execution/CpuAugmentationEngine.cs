@@ -254,6 +254,12 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         }
     }
 
+    /// <summary>The CPU engine has no device memory: batches stay on the host.</summary>
+    public bool HasDeviceMemory => false;
+
+    public IDeviceImages ExecuteOnDevice(AugmentationRequest request) =>
+        throw new NotSupportedException("The CPU engine keeps batches on the host.");
+
     public void Dispose()
     {
     }

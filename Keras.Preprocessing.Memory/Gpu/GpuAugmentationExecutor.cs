@@ -128,6 +128,15 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         }
     }
 
+    public bool HasDeviceMemory => true;
+
+    /// <inheritdoc/>
+    public IDeviceImages ExecuteOnDevice(AugmentationRequest request)
+    {
+        long length = (long)request.Plans.Length * request.Source.Geometry.Size;
+        return new GpuDeviceImages(ExecuteToDevice(request), length, ReturnDeviceBuffer);
+    }
+
     /// <summary>Takes back a buffer from <see cref="ExecuteToDevice"/> for reuse.</summary>
     public void ReturnDeviceBuffer(MemoryBuffer1D<float, Stride1D.Dense> buffer) => _deviceBatches.Return(buffer);
 

@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// minimum and maximum (taken before the shift). Pure static math on scalars, shared by the CPU engine and the
 /// GPU kernels.
 /// </summary>
-public static class ChannelShift
+internal static class ChannelShift
 {
     /// <summary>The shifted value of <paramref name="v"/> in an image whose extremes are <paramref name="min"/> and <paramref name="max"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -28,7 +28,7 @@ public static class ChannelShift
 }
 
 /// <summary>An image's smallest and largest value.</summary>
-public readonly struct ImageExtremes
+internal readonly struct ImageExtremes
 {
     /// <summary>Creates the pair.</summary>
     public ImageExtremes(float min, float max)

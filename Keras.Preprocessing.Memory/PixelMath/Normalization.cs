@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// featurewise centre and std. Pure static math on scalars (flags are ints so the GPU kernels can pass them as
 /// they are), shared by the CPU engine and the GPU kernels so both round the same way.
 /// </summary>
-public static class Normalization
+internal static class Normalization
 {
     /// <summary>Keras's epsilon in the std divisions (<c>1e-6</c>).</summary>
     public const float Epsilon = 1e-6f;
@@ -75,7 +75,7 @@ public static class Normalization
 }
 
 /// <summary>A per-channel affine map v · <see cref="Scale"/> + <see cref="Bias"/>.</summary>
-public readonly struct AffineCoefficients
+internal readonly struct AffineCoefficients
 {
     /// <summary>Creates the map.</summary>
     public AffineCoefficients(float scale, float bias)
@@ -96,7 +96,7 @@ public readonly struct AffineCoefficients
 }
 
 /// <summary>An image's samplewise centre and divisor, as <see cref="Normalization.ComputeSampleStatistics"/> derives them.</summary>
-public readonly struct SampleMoments
+internal readonly struct SampleMoments
 {
     /// <summary>Creates the pair.</summary>
     public SampleMoments(double mean, double divisor)

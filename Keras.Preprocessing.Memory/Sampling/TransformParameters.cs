@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.Sampling;
 /// degrees, <see cref="Tx"/> shifting ROWS and <see cref="Ty"/> shifting COLUMNS (in pixels), <see cref="Zx"/>
 /// scaling the row sampling and <see cref="Zy"/> the column sampling.
 /// </summary>
-public readonly record struct TransformParameters(
+internal readonly record struct TransformParameters(
     double Theta,
     double Tx,
     double Ty,
