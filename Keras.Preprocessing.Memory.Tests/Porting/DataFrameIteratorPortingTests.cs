@@ -86,6 +86,24 @@ public sealed class DataFrameIteratorPortingTests
         Assert.AreEqual(4L, x.shape[0]);
     }
 
+    [TestMethod]
+    public void An_object_column_of_encoded_bytes_is_an_x_col()
+    {
+        var files = Enumerable.Range(0, 4).Select(k => $"p{k}.png").ToArray();
+        var bytes = files.Select(f => (object?)File.ReadAllBytes(Path.Combine(PortingFixture.Genres, f)));
+        var df = RawFrame();
+        df.Columns.Add(new ObjectDataFrameColumn("image", bytes));
+
+        using var fromBytes = new ImageDataGenerator().flow_from_dataframe(df, x_col: "image", y_col: "a", class_mode: "raw", target_size: (8, 8), shuffle: false, batch_size: 4);
+        using var fromFiles = new ImageDataGenerator().flow_from_dataframe(df, PortingFixture.Genres, x_col: "f", y_col: "a", class_mode: "raw", target_size: (8, 8), shuffle: false, batch_size: 4);
+        var (xb, yb) = fromBytes.next();
+        var (xf, yf) = fromFiles.next();
+
+        Assert.AreEqual("<row 0>", fromBytes.filenames[0]);
+        Assert.IsTrue(np.array_equal(xf, xb), "the same pixels as reading the files");
+        Assert.IsTrue(np.array_equal(yf, yb));
+    }
+
     private static DataFrame RawFrame() => new(
         new StringDataFrameColumn("f", Enumerable.Range(0, 4).Select(k => $"p{k}.png")),
         new PrimitiveDataFrameColumn<long>("a", new long[] { 1, 2, 3, 4 }),
