@@ -5,6 +5,7 @@ namespace Keras.Preprocessing.Memory.Tests.Gpu;
 
 /// <summary>Datasets too big for the device (simulated with a small budget), and batches left on the device.</summary>
 [TestClass]
+[DoNotParallelize] // listens to KerasWarnings, a process-wide event, and asserts none came
 public sealed class GpuMemoryAndDeviceBatchTests
 {
     private readonly List<string> _warnings = [];
