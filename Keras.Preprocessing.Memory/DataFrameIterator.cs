@@ -283,8 +283,26 @@ public sealed class DataFrameIterator : FileImageIterator
         }
     }
 
-    /// <summary>Several numeric columns as an (n, k) float64 matrix (<c>raw</c> with a list of y columns).</summary>
+    /// <summary>
+    /// Several numeric columns as an (n, k) matrix (<c>raw</c> with a list of y columns), in the dtype numpy gives
+    /// Keras's <c>df[y_col].values</c>: one type stays that type (an int64 matrix stays int64), int32 with int64 is
+    /// int64, float32 with any int or with float64 is float64.
+    /// </summary>
     private static NDArray Matrix(DataFrameColumn[] columns, int[] rows)
+    {
+        var types = columns.Select(c => c.DataType == typeof(float) ? NPTypeCode.Single : c.DataType == typeof(int) ? NPTypeCode.Int32
+            : c.DataType == typeof(long) ? NPTypeCode.Int64 : NPTypeCode.Double).Distinct().ToArray();
+        var type = types.Length == 1 ? types[0] : types.All(t => t is NPTypeCode.Int32 or NPTypeCode.Int64) ? NPTypeCode.Int64 : NPTypeCode.Double;
+        if (type != NPTypeCode.Double)
+        {
+            using var matrix = DoubleMatrix(columns, rows);
+            return matrix.astype(type);
+        }
+
+        return DoubleMatrix(columns, rows);
+    }
+
+    private static NDArray DoubleMatrix(DataFrameColumn[] columns, int[] rows)
     {
         var values = new double[rows.Length * columns.Length];
         for (int k = 0; k < columns.Length; k++)
