@@ -20,17 +20,17 @@ if (options.RssChild is { } childCase)
 
 if (options.Profile is { } profile)
 {
-    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers);
+    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers, dispose: !options.NoDispose);
 }
 
 return Harness.Run(options);
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile)
+internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile, bool NoDispose = false)
 {
     public static Options Parse(string[] args)
     {
-        bool quick = false, rss = true;
+        bool quick = false, rss = true, noDispose = false;
         string python = Environment.GetEnvironmentVariable("KERASMEMORY_BENCH_PYTHON") ?? "/usr/bin/python3";
         int? reps = null;
         string[]? cases = null;
@@ -41,6 +41,7 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
             switch (args[i])
             {
                 case "--quick": quick = true; break;
+                case "--no-dispose": noDispose = true; break;
                 case "--no-rss": rss = false; break;
                 case "--python": python = args[++i]; break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -63,7 +64,7 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
             }
         }
 
-        return new Options(quick, python, reps, cases, rss, child, profile);
+        return new Options(quick, python, reps, cases, rss, child, profile, noDispose);
     }
 }
 
