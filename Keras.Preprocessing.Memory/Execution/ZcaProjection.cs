@@ -464,9 +464,12 @@ internal static unsafe class SymmetricEigen
 
             Parallel.For(0, m, parallel, i =>
             {
-                var row = aPtr.AsSpan(((o + i) * n) + o, m);
-                TensorPrimitives.MultiplyAdd(p.AsSpan(0, m), -v[i], row, row);
-                TensorPrimitives.MultiplyAdd(v, -p[i], row, row);
+                fixed (double* row = &aPtr[((o + i) * n) + o])
+                fixed (double* pp = p)
+                fixed (double* vp = v)
+                {
+                    SubtractRankTwo(row, pp, vp, v[i], p[i], m);
+                }
             });
         }
 
@@ -479,6 +482,27 @@ internal static unsafe class SymmetricEigen
         d[n - 1] = a[((long)(n - 1) * n) + n - 1];
         e[n - 1] = 0;
         return vectors;
+    }
+
+    /// <summary>row[k] -= a·p[k] + b·v[k] in one pass over the row.</summary>
+    private static void SubtractRankTwo(double* row, double* p, double* v, double a, double b, int m)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            var vb = Vector512.Create(b);
+            for (; k <= m - 8; k += 8)
+            {
+                var r = Vector512.Load(row + k) - Vector512.FusedMultiplyAdd(va, Vector512.Load(p + k), vb * Vector512.Load(v + k));
+                Vector512.Store(r, row + k);
+            }
+        }
+
+        for (; k < m; k++)
+        {
+            row[k] -= (a * p[k]) + (b * v[k]);
+        }
     }
 
     /// <summary>Qᵀ = H_{n-3} · … · H_0 (each H symmetric) into <paramref name="qt"/>, accumulated from the last reflector back.</summary>
@@ -583,6 +607,7 @@ internal static unsafe class SymmetricEigen
                     p = d[m];
                     double c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
                     double el1 = e[l + 1];
+                    log.BeginSweep();
                     for (int i = m - 1; i >= l; i--)
                     {
                         c3 = c2;
@@ -638,6 +663,10 @@ internal static unsafe class SymmetricEigen
         private double[] _cos = new double[n * 4];
         private double[] _sin = new double[n * 4];
         private int _count;
+        private readonly List<int> _sweeps = [];
+
+        /// <summary>Marks the start of a sweep: rotations on rows (i, i+1) for i descending by one.</summary>
+        public void BeginSweep() => _sweeps.Add(_count);
 
         public void Add(int i, double c, double s)
         {
@@ -662,19 +691,97 @@ internal static unsafe class SymmetricEigen
         public void Apply(double[] qt, int n, ParallelOptions parallel)
         {
             var (index, cos, sin, count) = (_index, _cos, _sin, _count);
+            var sweeps = _sweeps.Append(_count).ToArray();
             int chunks = (n + RotationChunk - 1) / RotationChunk;
             Parallel.For(0, chunks, parallel, chunk =>
             {
                 int c0 = chunk * RotationChunk;
                 int width = Math.Min(RotationChunk, n - c0);
                 fixed (double* q = qt)
+                fixed (int* ip = index)
+                fixed (double* cp = cos)
+                fixed (double* sp = sin)
                 {
-                    for (int t = 0; t < count; t++)
+                    if (Vector512.IsHardwareAccelerated && width == RotationChunk)
                     {
-                        Rotate(q + ((long)index[t] * n) + c0, q + ((long)(index[t] + 1) * n) + c0, width, cos[t], sin[t]);
+                        for (int w = 0; w + 1 < sweeps.Length; w++)
+                        {
+                            Sweep64(q + c0, n, ip, cp, sp, sweeps[w], sweeps[w + 1]);
+                        }
+                    }
+                    else
+                    {
+                        for (int t = 0; t < count; t++)
+                        {
+                            Rotate(q + ((long)ip[t] * n) + c0, q + ((long)(ip[t] + 1) * n) + c0, width, cp[t], sp[t]);
+                        }
                     }
                 }
             });
+        }
+
+        /// <summary>
+        /// One sweep (rotations [from, to), rows descending) over 64 columns held in registers: the row below is
+        /// carried from one rotation to the next, so each row is loaded and stored once per sweep.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Sweep64(double* q, long n, int* index, double* cos, double* sin, int from, int to)
+        {
+            if (from == to)
+            {
+                return;
+            }
+
+            double* below = q + ((index[from] + 1) * n);
+            var y0 = Vector512.Load(below);
+            var y1 = Vector512.Load(below + 8);
+            var y2 = Vector512.Load(below + 16);
+            var y3 = Vector512.Load(below + 24);
+            var y4 = Vector512.Load(below + 32);
+            var y5 = Vector512.Load(below + 40);
+            var y6 = Vector512.Load(below + 48);
+            var y7 = Vector512.Load(below + 56);
+            double* row = below;
+            for (int t = from; t < to; t++)
+            {
+                row = q + (index[t] * n);
+                double* next = row + n;
+                var c = Vector512.Create(cos[t]);
+                var s = Vector512.Create(sin[t]);
+                var x = Vector512.Load(row);
+                Vector512.Store((s * x) + (c * y0), next);
+                y0 = (c * x) - (s * y0);
+                x = Vector512.Load(row + 8);
+                Vector512.Store((s * x) + (c * y1), next + 8);
+                y1 = (c * x) - (s * y1);
+                x = Vector512.Load(row + 16);
+                Vector512.Store((s * x) + (c * y2), next + 16);
+                y2 = (c * x) - (s * y2);
+                x = Vector512.Load(row + 24);
+                Vector512.Store((s * x) + (c * y3), next + 24);
+                y3 = (c * x) - (s * y3);
+                x = Vector512.Load(row + 32);
+                Vector512.Store((s * x) + (c * y4), next + 32);
+                y4 = (c * x) - (s * y4);
+                x = Vector512.Load(row + 40);
+                Vector512.Store((s * x) + (c * y5), next + 40);
+                y5 = (c * x) - (s * y5);
+                x = Vector512.Load(row + 48);
+                Vector512.Store((s * x) + (c * y6), next + 48);
+                y6 = (c * x) - (s * y6);
+                x = Vector512.Load(row + 56);
+                Vector512.Store((s * x) + (c * y7), next + 56);
+                y7 = (c * x) - (s * y7);
+            }
+
+            Vector512.Store(y0, row);
+            Vector512.Store(y1, row + 8);
+            Vector512.Store(y2, row + 16);
+            Vector512.Store(y3, row + 24);
+            Vector512.Store(y4, row + 32);
+            Vector512.Store(y5, row + 40);
+            Vector512.Store(y6, row + 48);
+            Vector512.Store(y7, row + 56);
         }
 
         private static void Rotate(double* x, double* y, int width, double c, double s)
