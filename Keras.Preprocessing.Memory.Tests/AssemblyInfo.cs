@@ -1,2 +1,4 @@
-// Tests measure thread-safety and determinism themselves; running them side by side would only add noise.
-[assembly: DoNotParallelize]
+// Test classes run side by side: nothing in the library is a process-wide test switch any more (tests inject
+// ExecutionOptions and per-iterator settings instead). Classes that capture process-wide output (KerasWarnings'
+// event, Console) or measure the process (RSS, wall time) are marked [DoNotParallelize] and run alone.
+[assembly: Parallelize(Scope = ExecutionScope.ClassLevel)]

@@ -31,7 +31,7 @@ public sealed partial class ImageDataGenerator
     /// Where to augment, spelled as TensorFlow spells devices: "auto" (default: the first CUDA GPU when there is one,
     /// else the CPU), "cpu", "gpu"/"cuda" or "gpu:N"/"cuda:N" (an error when that GPU is missing). On a GPU the
     /// array is uploaded once and batches are computed there; prefetch ≥ 1 overlaps a batch's download with the
-    /// next one's kernels. "ilgpu-cpu" runs the GPU kernels on ILGPU's CPU accelerator and is meant for tests.
+    /// next one's kernels.
     /// </param>
     public NumpyArrayIterator flow(
         NDArray x,
@@ -54,7 +54,7 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// Keras's multi-input form of <c>flow</c>: <paramref name="x"/>[0] holds the images, which are augmented; the
-    /// further arrays are gathered per batch as they are and returned after the images in <see cref="Iterators.Batch.inputs"/>.
+    /// further arrays are gathered per batch as they are and returned after the images in <see cref="Batch.inputs"/>.
     /// </summary>
     /// <param name="x">The images, then further inputs with the same first dimension.</param>
     /// <param name="y">Labels, or null.</param>

@@ -261,6 +261,9 @@ public sealed partial class ImageDataGenerator
     /// <summary>Batch buffers shared by this generator's iterators.</summary>
     internal Iterators.BufferPool Buffers { get; } = new();
 
+    /// <summary>How this generator's iterators choose and build executors; tests inject other options here.</summary>
+    internal ExecutionOptions Execution { get; set; } = ExecutionOptions.Default;
+
     /// <summary>
     /// Draws random transformation parameters for one image (Keras <c>get_random_transform</c>), as a dictionary
     /// with Keras's keys. <paramref name="seed"/> makes the draw reproducible (our generator, not numpy's).

@@ -5,6 +5,7 @@ namespace Keras.Preprocessing.Memory.Tests.Cli;
 
 /// <summary>The kerasmem command line, run in-process on tiny temp data.</summary>
 [TestClass]
+[DoNotParallelize] // captures Console and KerasWarnings, both process-wide
 public sealed class KerasMemCliTests
 {
     [TestMethod]

@@ -28,18 +28,10 @@ public sealed class WarpFastPathTests
     {
         var mode = FillModes.Parse(fillMode);
         var random = new Random(fillMode.Length * 7919);
-        WarpKernels.UseWideVectors = wideVectors;
-        try
-        {
-            CheckAllShapes(random, mode);
-        }
-        finally
-        {
-            WarpKernels.UseWideVectors = true;
-        }
+        CheckAllShapes(random, mode, wideVectors);
     }
 
-    private static void CheckAllShapes(Random random, FillMode mode)
+    private static void CheckAllShapes(Random random, FillMode mode, bool wideVectors)
     {
         int checkedImages = 0;
         foreach (var (rows, cols) in Sizes)
@@ -52,7 +44,7 @@ public sealed class WarpFastPathTests
                     {
                         foreach (int order in new[] { 0, 1 })
                         {
-                            CheckOne(random, rows, cols, channels, layout, bytes, order, mode);
+                            CheckOne(random, rows, cols, channels, layout, bytes, order, mode, wideVectors);
                             checkedImages++;
                         }
                     }
@@ -93,7 +85,7 @@ public sealed class WarpFastPathTests
         }
     }
 
-    private static void CheckOne(Random random, int rows, int cols, int channels, DataFormat layout, bool bytes, int order, FillMode mode)
+    private static void CheckOne(Random random, int rows, int cols, int channels, DataFormat layout, bool bytes, int order, FillMode mode, bool wideVectors)
     {
         var g = new ImageGeometry(rows, cols, channels, layout);
 
@@ -116,7 +108,7 @@ public sealed class WarpFastPathTests
             var p = trial == 0 ? new TransformParameters(0, 0, 0, 0, 1, 1, random.Next(2) == 1, random.Next(2) == 1, null, null) : RandomParameters(random, rows, cols);
             var plan = SamplePlan.Create(1, p, rows, cols);
             var output = new float[g.Size];
-            Run(source, [plan], mode, cval, order, output);
+            Run(source, [plan], mode, cval, order, output, wideVectors);
             var expected = Reference(values.AsSpan(g.Size, g.Size), g, plan.Grid, mode, cval, order);
             AssertSame(expected, output, $"{rows}x{cols}x{channels} {layout} {(bytes ? "uint8" : "float32")} order {order} {mode} {p}");
         }
@@ -139,9 +131,9 @@ public sealed class WarpFastPathTests
             Brightness: null);
     }
 
-    private static void Run(ImageArray source, SamplePlan[] plans, FillMode mode, float cval, int order, float[] output)
+    private static void Run(ImageArray source, SamplePlan[] plans, FillMode mode, float cval, int order, float[] output, bool wideVectors = true)
     {
-        using var engine = new CpuAugmentationEngine();
+        using var engine = new CpuAugmentationEngine(wideVectors: wideVectors);
         engine.Execute(
             new AugmentationRequest
             {

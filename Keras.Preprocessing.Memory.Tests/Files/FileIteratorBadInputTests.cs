@@ -9,6 +9,7 @@ namespace Keras.Preprocessing.Memory.Tests.Files;
 /// parameter. Nothing is dropped without a word, and nothing reaches the native decoder unchecked.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // captures Console and KerasWarnings, both process-wide
 public sealed class FileIteratorBadInputTests
 {
     private const string Good1 = "cats/c00.png";

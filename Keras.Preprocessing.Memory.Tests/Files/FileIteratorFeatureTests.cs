@@ -9,6 +9,7 @@ namespace Keras.Preprocessing.Memory.Tests.Files;
 /// (which must not change a single value, augmentation included), and device selection.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // captures Console and KerasWarnings, both process-wide
 public sealed class FileIteratorFeatureTests
 {
     [TestMethod]

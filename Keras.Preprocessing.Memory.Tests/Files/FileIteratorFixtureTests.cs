@@ -12,6 +12,7 @@ namespace Keras.Preprocessing.Memory.Tests.Files;
 /// from the cache, in the recorded data format and in the other one.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // captures Console and KerasWarnings, both process-wide
 public sealed class FileIteratorFixtureTests
 {
     public static IEnumerable<object[]> Runs() =>

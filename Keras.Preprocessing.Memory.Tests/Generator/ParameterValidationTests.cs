@@ -51,6 +51,7 @@ public sealed class ParameterValidationTests
     }
 
     [TestMethod]
+    [DoNotParallelize] // listens to KerasWarnings, a process-wide event
     public void ImpliedFlagsWarnLikeKeras()
     {
         var warnings = new List<string>();
@@ -91,6 +92,7 @@ public sealed class ParameterValidationTests
     }
 
     [TestMethod]
+    [DoNotParallelize] // listens to KerasWarnings, a process-wide event
     public void UnusualChannelCountsWarnAsKerasDoes()
     {
         var warnings = new List<string>();

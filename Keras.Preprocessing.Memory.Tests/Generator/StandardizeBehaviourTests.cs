@@ -52,6 +52,7 @@ public sealed class StandardizeBehaviourTests
     }
 
     [TestMethod]
+    [DoNotParallelize] // listens to KerasWarnings, a process-wide event
     public void FeaturewiseWithoutFitWarnsAndSkips()
     {
         var warnings = new List<string>();

@@ -23,7 +23,7 @@ public sealed class GpuKernelCompilationTests
         [nameof(AugmentationKernels.Warp) + "<Int32Reader>"],
         [nameof(AugmentationKernels.Warp) + "<Float32Reader>"],
         [nameof(AugmentationKernels.Warp) + "<Float64Reader>"],
-        [nameof(AugmentationKernels.Statistics)],
+        [nameof(AugmentationKernels.ComputeStatistics)],
         [nameof(AugmentationKernels.Finish)],
         [nameof(AugmentationKernels.Whiten)],
     ];
@@ -35,7 +35,7 @@ public sealed class GpuKernelCompilationTests
         var method = Resolve(kernel);
         using var context = Context.Create(builder => builder.Cuda());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, null!); // no NVVM: ILGPU's own PTX generator
-        var entry = kernel == nameof(AugmentationKernels.Statistics)
+        var entry = kernel == nameof(AugmentationKernels.ComputeStatistics)
             ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
             : EntryPointDescription.FromImplicitlyGroupedKernel(method);
 

@@ -5,6 +5,7 @@ namespace Keras.Preprocessing.Memory.Tests.Gpu;
 
 /// <summary>Datasets too big for the device (simulated with a small budget), and batches left on the device.</summary>
 [TestClass]
+[DoNotParallelize] // listens to KerasWarnings, a process-wide event, and asserts none came
 public sealed class GpuMemoryAndDeviceBatchTests
 {
     private readonly List<string> _warnings = [];
@@ -20,25 +21,26 @@ public sealed class GpuMemoryAndDeviceBatchTests
     public void Restore()
     {
         KerasWarnings.Warned -= _warnings.Add;
-        DeviceSelector.MemoryBudgetOverride = null;
     }
 
     [TestMethod]
     public void PlannerKeepsStreamsOrGivesUp()
     {
-        Assert.AreEqual(DatasetPlacement.Resident, MemoryPlanner.Choose(1000, 10, 40, 2, 1080));
-        Assert.AreEqual(DatasetPlacement.Streaming, MemoryPlanner.Choose(1001, 10, 40, 2, 1080));
-        Assert.AreEqual(DatasetPlacement.Host, MemoryPlanner.Choose(1001, 10, 40, 2, 99));
-        Assert.AreEqual((8L << 30) - ((8L << 30) / 10), MemoryPlanner.Budget(8L << 30));
-        Assert.AreEqual((1L << 30) - (256L << 20), MemoryPlanner.Budget(1L << 30));
+        Assert.AreEqual(DatasetPlacement.Resident, MemoryPlanner.ChoosePlacement(1000, 10, 40, 2, 1080));
+        Assert.AreEqual(DatasetPlacement.Streaming, MemoryPlanner.ChoosePlacement(1001, 10, 40, 2, 1080));
+        Assert.AreEqual(DatasetPlacement.Host, MemoryPlanner.ChoosePlacement(1001, 10, 40, 2, 99));
+        Assert.AreEqual((8L << 30) - ((8L << 30) / 10), MemoryPlanner.ComputeBudget(8L << 30));
+        Assert.AreEqual((1L << 30) - (256L << 20), MemoryPlanner.ComputeBudget(1L << 30));
     }
 
     [TestMethod]
     public void ADatasetThatDoesNotFitIsStreamedWithAWarningAndTheSameResult()
     {
         // 9 uint8 images of 12x17x3 = 5508 bytes; two lanes of 3-image float batches = 14688 bytes, staging 3672.
-        DeviceSelector.MemoryBudgetOverride = 14688 + 3672 + 100;
-        var generator = new ImageDataGenerator(rotation_range: 30, channel_shift_range: 10, samplewise_center: true);
+        var generator = new ImageDataGenerator(rotation_range: 30, channel_shift_range: 10, samplewise_center: true)
+        {
+            Execution = GpuTestData.KernelOptions with { GpuMemoryBudget = 14688 + 3672 + 100 },
+        };
         using var x = GpuTestData.Images("uint8", 9, 3);
 
         double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 3, batches: 4);
@@ -50,10 +52,10 @@ public sealed class GpuMemoryAndDeviceBatchTests
     [TestMethod]
     public void AGpuThatCannotHoldABatchFallsBackToTheCpuEngine()
     {
-        DeviceSelector.MemoryBudgetOverride = 1000;
         using var x = GpuTestData.Images("uint8", 9, 3);
+        var generator = new ImageDataGenerator(rotation_range: 30) { Execution = GpuTestData.KernelOptions with { GpuMemoryBudget = 1000 } };
 
-        using var it = new ImageDataGenerator(rotation_range: 30).flow(x, batch_size: 3, device: GpuTestData.KernelDevice);
+        using var it = generator.flow(x, batch_size: 3, device: GpuTestData.KernelDevice);
 
         Assert.AreEqual("cpu", it.device);
         Assert.IsTrue(_warnings.Any(w => w.Contains("augmenting on the CPU instead")), string.Join("\n", _warnings));
@@ -66,17 +68,17 @@ public sealed class GpuMemoryAndDeviceBatchTests
     {
         using var x = GpuTestData.Images("uint8", 4, 3);
 
-        using var it = new ImageDataGenerator(rotation_range: 30).flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
+        using var it = new ImageDataGenerator(rotation_range: 30).OnKernels().flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
         using var batch = it.next();
 
-        Assert.AreEqual(GpuTestData.KernelDevice, it.device);
+        Assert.AreEqual(GpuTestData.KernelDeviceName, it.device);
         Assert.IsEmpty(_warnings);
     }
 
     [TestMethod]
     public void NextOnDeviceLeavesTheSameBatchOnTheDevice()
     {
-        var generator = new ImageDataGenerator(rotation_range: 20, brightness_range: (0.5, 1.5), rescale: 1.0 / 255);
+        var generator = new ImageDataGenerator(rotation_range: 20, brightness_range: (0.5, 1.5), rescale: 1.0 / 255).OnKernels();
         using var x = GpuTestData.Images("uint8", 5, 3);
         using var y = np.arange(5);
         using var cpu = generator.flow(x, y, batch_size: 3, shuffle: true, seed: 4, device: "cpu");
@@ -89,8 +91,9 @@ public sealed class GpuMemoryAndDeviceBatchTests
             using var images = onDevice.numpy();
 
             CollectionAssert.AreEqual(expected.x.shape, onDevice.shape);
-            Assert.AreEqual(onDevice.size, onDevice.x.Length);
-            Assert.AreEqual(GpuTestData.KernelDevice, onDevice.device);
+            Assert.AreEqual(onDevice.size, images.size);
+            Assert.AreNotEqual(IntPtr.Zero, onDevice.native_pointer);
+            Assert.AreEqual(GpuTestData.KernelDeviceName, onDevice.device);
             CollectionAssert.AreEqual(expected.index_array, onDevice.index_array);
             CollectionAssert.AreEqual(Fixture.Doubles(expected.y!), Fixture.Doubles(onDevice.y!));
             Assert.IsLessThanOrEqualTo(1e-5, Fixture.MaxAbsDiff(images, expected.x));
@@ -100,7 +103,7 @@ public sealed class GpuMemoryAndDeviceBatchTests
     [TestMethod]
     public void NextOnDeviceAfterPrefetchedBatchesSkipsNothing()
     {
-        var generator = new ImageDataGenerator(horizontal_flip: true);
+        var generator = new ImageDataGenerator(horizontal_flip: true).OnKernels();
         using var x = GpuTestData.Images("uint8", 6, 1);
         using var it = generator.flow(x, batch_size: 2, shuffle: false, seed: 1, prefetch: 2, device: GpuTestData.KernelDevice);
 
@@ -117,13 +120,13 @@ public sealed class GpuMemoryAndDeviceBatchTests
     public void ADeviceBatchMayOutliveItsIterator()
     {
         using var x = GpuTestData.Images("uint8", 4, 3);
-        var it = new ImageDataGenerator(rotation_range: 5).flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
+        var it = new ImageDataGenerator(rotation_range: 5).OnKernels().flow(x, batch_size: 2, device: GpuTestData.KernelDevice);
         var batch = it.next_on_device();
 
         it.Dispose();
         batch.Dispose();
 
-        Assert.ThrowsExactly<ObjectDisposedException>(() => batch.x);
+        Assert.ThrowsExactly<ObjectDisposedException>(() => batch.native_pointer);
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Execution;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Gpu;
@@ -5,8 +6,21 @@ namespace Keras.Preprocessing.Memory.Tests.Gpu;
 /// <summary>Small deterministic image batches and the CPU-versus-GPU-kernel comparison the GPU tests share.</summary>
 internal static class GpuTestData
 {
-    /// <summary>The GPU code path without a GPU: ILGPU's CPU accelerator.</summary>
-    public const string KernelDevice = "ilgpu-cpu";
+    /// <summary>The device a GPU test asks for; with <see cref="OnKernels"/> it runs on ILGPU's CPU accelerator.</summary>
+    public const string KernelDevice = "gpu";
+
+    /// <summary>What an iterator on the GPU kernels without a GPU reports as its device.</summary>
+    public const string KernelDeviceName = "ilgpu-cpu";
+
+    /// <summary>Executor options that run GPU devices on ILGPU's CPU accelerator: the GPU code path without a GPU.</summary>
+    public static ExecutionOptions KernelOptions { get; } = new() { GpuKernelsOnCpu = true };
+
+    /// <summary>Makes <paramref name="generator"/>'s GPU devices run the kernels on ILGPU's CPU accelerator; returns it.</summary>
+    public static ImageDataGenerator OnKernels(this ImageDataGenerator generator)
+    {
+        generator.Execution = generator.Execution with { GpuKernelsOnCpu = true };
+        return generator;
+    }
 
     /// <summary>
     /// n images of rows × cols × channels (or channels first) with smooth structure plus noise, so warps move
@@ -55,9 +69,9 @@ internal static class GpuTestData
     public static double MaxDifferenceFromCpu(ImageDataGenerator generator, NDArray x, int batchSize = 3, int batches = 1, NDArray? y = null)
     {
         using var cpu = generator.flow(x, y, batch_size: batchSize, shuffle: false, seed: 11, device: "cpu");
-        using var gpu = generator.flow(x, y, batch_size: batchSize, shuffle: false, seed: 11, device: KernelDevice);
+        using var gpu = generator.OnKernels().flow(x, y, batch_size: batchSize, shuffle: false, seed: 11, device: KernelDevice);
         Assert.AreEqual("cpu", cpu.device);
-        Assert.AreEqual(KernelDevice, gpu.device);
+        Assert.AreEqual(KernelDeviceName, gpu.device);
         double worst = 0;
         for (int i = 0; i < batches; i++)
         {

@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Gpu;
 
 namespace Keras.Preprocessing.Memory.Tests.Gpu;

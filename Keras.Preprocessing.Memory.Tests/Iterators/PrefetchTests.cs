@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Iterators;
@@ -65,25 +66,17 @@ public sealed class PrefetchTests
         using var x = Images();
         using var y = Labels();
         var generator = Generator();
-        int saved = Keras.Preprocessing.Memory.Iterators.KerasIterator.ProducerIdleMilliseconds;
-        Keras.Preprocessing.Memory.Iterators.KerasIterator.ProducerIdleMilliseconds = 20;
-        try
+        using var plain = generator.flow(x, y, batch_size: 8, seed: 4);
+        using var ahead = generator.flow(x, y, batch_size: 8, seed: 4, prefetch: 1);
+        ahead.ProducerIdleMilliseconds = 20;
+        for (int i = 0; i < 4; i++)
         {
-            using var plain = generator.flow(x, y, batch_size: 8, seed: 4);
-            using var ahead = generator.flow(x, y, batch_size: 8, seed: 4, prefetch: 1);
-            for (int i = 0; i < 4; i++)
-            {
-                using var expected = plain.next();
-                using var actual = ahead.next();
-                AssertSameBatch(expected, actual, $"batch {i}");
+            using var expected = plain.next();
+            using var actual = ahead.next();
+            AssertSameBatch(expected, actual, $"batch {i}");
 
-                // Long enough for the producers to find no work and exit; the next call must start them again.
-                Thread.Sleep(100);
-            }
-        }
-        finally
-        {
-            Keras.Preprocessing.Memory.Iterators.KerasIterator.ProducerIdleMilliseconds = saved;
+            // Long enough for the producers to find no work and exit; the next call must start them again.
+            Thread.Sleep(100);
         }
     }
 
@@ -139,7 +132,7 @@ public sealed class PrefetchTests
 
     private static NDArray Labels() => new NDArray(Enumerable.Range(0, Count).ToArray(), new Shape(Count));
 
-    private static void AssertSameBatch(Keras.Preprocessing.Memory.Iterators.Batch expected, Keras.Preprocessing.Memory.Iterators.Batch actual, string what)
+    private static void AssertSameBatch(Batch expected, Batch actual, string what)
     {
         CollectionAssert.AreEqual(expected.index_array, actual.index_array, $"{what}: index_array");
         CollectionAssert.AreEqual(Fixture.Floats(expected.x), Fixture.Floats(actual.x), $"{what}: x");

@@ -9,6 +9,7 @@ namespace Keras.Preprocessing.Memory.Tests.Sources;
 /// so a dataset larger than RAM streams through the page cache.
 /// </summary>
 [TestClass]
+[DoNotParallelize] // measures the process (resident memory, wall time)
 public sealed class MemoryMappedNpyTests
 {
     private const int Images = 8192, Rows = 256, Cols = 256, Channels = 4; // 2 GiB of uint8

@@ -21,13 +21,3 @@ internal sealed class AugmentationRequest
 
     public required Standardization Standardization { get; init; }
 }
-
-/// <summary>Runs augmentation requests on some device, writing float32 images into the output in batch order.</summary>
-internal interface IAugmentationExecutor : IDisposable
-{
-    /// <summary>A short name for logs ("cpu", "cuda:0", ...).</summary>
-    string Name { get; }
-
-    /// <summary>Fills <paramref name="output"/> (Plans.Length × image size floats) with the augmented batch.</summary>
-    void Execute(AugmentationRequest request, float[] output);
-}

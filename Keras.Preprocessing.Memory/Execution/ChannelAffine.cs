@@ -38,7 +38,7 @@ internal sealed class ChannelAffine
     {
         var scale = new float[geometry.Channels];
         var bias = new float[geometry.Channels];
-        standardization.ChannelAffine(geometry.Channels, sampleMean, sampleDivisor, scale, bias);
+        standardization.ComputeChannelAffine(geometry.Channels, sampleMean, sampleDivisor, scale, bias);
         return new ChannelAffine(scale, bias, geometry);
     }
 

@@ -20,9 +20,14 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
     private const int MinPixelsPerItem = 4 * 1024;
 
     private readonly ParallelOptions _parallel;
+    private readonly bool _wideVectors;
 
-    public CpuAugmentationEngine(int maxDegreeOfParallelism = -1)
+    /// <param name="maxDegreeOfParallelism">Threads per batch (default: all cores).</param>
+    /// <param name="wideVectors">Whether the AVX-512 paths may run where the CPU has them; tests turn them off to
+    /// cover the narrower paths, which every other machine takes.</param>
+    public CpuAugmentationEngine(int maxDegreeOfParallelism = -1, bool wideVectors = true)
     {
+        _wideVectors = wideVectors;
         _parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
@@ -91,16 +96,17 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         var mode = request.FillMode;
         float cval = request.Cval;
         int order = request.InterpolationOrder;
+        bool wideVectors = _wideVectors;
 
         void Warp(int s, int block)
         {
             int r0 = block * rowsPerBlock, r1 = Math.Min(g.Rows, r0 + rowsPerBlock);
             ref readonly var plan = ref plans[s];
             float* dst = output + ((long)s * size);
-            WarpKernels.WarpRows(source + ((long)plan.SourceIndex * size), dst, g, plan.Grid, mode, cval, order, r0, r1);
+            WarpKernels.WarpRows(source + ((long)plan.SourceIndex * size), dst, g, plan.Grid, mode, cval, order, r0, r1, wideVectors);
             if (plan.NeedsExtremes)
             {
-                RowExtremes(dst, g, r0, r1, out mins[(s * blocks) + block], out maxs[(s * blocks) + block]);
+                FindRowExtremes(dst, g, r0, r1, out mins[(s * blocks) + block], out maxs[(s * blocks) + block]);
             }
             else
             {
@@ -121,7 +127,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
                 // Small images: fetch the next one while this one is warped, so its misses overlap work.
                 if (s + 1 < end)
                 {
-                    WarpKernels.PrefetchSmallImage(source + ((long)plans[s + 1].SourceIndex * size), g);
+                    SourcePrefetch.PrefetchSmallImage(source + ((long)plans[s + 1].SourceIndex * size), g);
                 }
 
                 Warp(s, 0);
@@ -168,7 +174,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
                 values[i] = ChannelShift.Apply(values[i], shift, min, max);
             }
 
-            var shifted = ChannelShift.Shifted(shift, min, max);
+            var shifted = ChannelShift.ShiftExtremes(shift, min, max);
             (min, max) = (shifted.Min, shifted.Max);
         }
 
@@ -202,7 +208,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
                 }
             }
 
-            var moments = Normalization.SampleStatistics(
+            var moments = Normalization.ComputeSampleStatistics(
                 mean, squares, values.Length, st.Rescale ?? 1.0, st.SamplewiseCenter ? 1 : 0, st.SamplewiseStdNormalization ? 1 : 0);
             (sampleMean, sampleDivisor) = (moments.Mean, moments.Divisor);
         }
@@ -235,7 +241,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         data.AsSpan().CopyTo(values);
     }
 
-    private static void RowExtremes(float* image, in ImageGeometry g, int r0, int r1, out float min, out float max)
+    private static void FindRowExtremes(float* image, in ImageGeometry g, int r0, int r1, out float min, out float max)
     {
         min = float.PositiveInfinity;
         max = float.NegativeInfinity;
@@ -247,6 +253,12 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             max = Math.Max(max, TensorPrimitives.Max(span));
         }
     }
+
+    /// <summary>The CPU engine has no device memory: batches stay on the host.</summary>
+    public bool HasDeviceMemory => false;
+
+    public IDeviceImages ExecuteOnDevice(AugmentationRequest request) =>
+        throw new NotSupportedException("The CPU engine keeps batches on the host.");
 
     public void Dispose()
     {

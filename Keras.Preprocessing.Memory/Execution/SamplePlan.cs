@@ -8,7 +8,7 @@ namespace Keras.Preprocessing.Memory.Execution;
 /// where to sample (warp and flips folded into a grid) and the per-image value shifts. Blittable, so the
 /// GPU executor uploads an array of these as it is.
 /// </summary>
-public readonly struct SamplePlan
+internal readonly struct SamplePlan
 {
     /// <summary>Index of the source image in the dataset.</summary>
     public readonly int SourceIndex;

@@ -45,7 +45,7 @@ internal sealed class Standardization
     /// image's own centre and spread when samplewise steps are on (pass mean 0, divisor 1 otherwise). Element-wise
     /// featurewise statistics are left out here and applied by <see cref="ApplyElementwiseFeatures"/>.
     /// </summary>
-    public void ChannelAffine(int channels, double sampleMean, double sampleDivisor, Span<float> scale, Span<float> bias)
+    public void ComputeChannelAffine(int channels, double sampleMean, double sampleDivisor, Span<float> scale, Span<float> bias)
     {
         double rescale = Rescale ?? 1f;
         bool featurewise = !HasElementwiseFeatures(channels);
@@ -53,7 +53,7 @@ internal sealed class Standardization
         int hasStd = featurewise && FeatureStd is not null ? 1 : 0;
         for (int ch = 0; ch < channels; ch++)
         {
-            var c = Normalization.ChannelCoefficients(
+            var c = Normalization.ComputeChannelCoefficients(
                 rescale, sampleMean, sampleDivisor, hasMean, hasMean != 0 ? FeatureMean![ch] : 0, hasStd, hasStd != 0 ? FeatureStd![ch] : 0);
             scale[ch] = c.Scale;
             bias[ch] = c.Bias;

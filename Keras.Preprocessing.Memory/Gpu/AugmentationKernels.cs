@@ -10,36 +10,30 @@ namespace Keras.Preprocessing.Memory.Gpu;
 /// <see cref="SamplingGrid"/> of each <see cref="SamplePlan"/>, exactly as the CPU engine calls them, so both
 /// paths agree to the rounding. A batch runs as: <see cref="Warp{TSource}"/> (one thread per output pixel:
 /// gather, warp, flips, and for samples needing nothing whole-image, the standardization too), then only when
-/// needed <see cref="Statistics"/> (one thread group per image: extremes, mean, std, coefficients) and
+/// needed <see cref="ComputeStatistics"/> (one thread group per image: extremes, mean, std, coefficients) and
 /// <see cref="Finish"/> (one thread per element), and <see cref="Whiten"/> for ZCA.
 /// </summary>
 internal static class AugmentationKernels
 {
-    /// <summary>Threads per group in <see cref="Statistics"/> at most (the size of its shared scratch).</summary>
+    /// <summary>Threads per group in <see cref="ComputeStatistics"/> at most (the size of its shared scratch).</summary>
     public const int GroupCapacity = 256;
 
     /// <summary>
     /// One thread per output pixel (batch × rows × cols): reads the taps through the sample's grid from the
     /// dataset on the device, blends them and writes every channel of the pixel.
     /// </summary>
-    public static void Warp<TSource>(
-        Index1D index,
-        TSource source,
-        ArrayView<SamplePlan> plans,
-        ArrayView<float> output,
-        ArrayView<AffineCoefficients> coefficients,
-        ArrayView<float> featureMean,
-        ArrayView<float> featureStd,
-        KernelArguments args)
+    public static void Warp<TSource>(Index1D index, TSource source, KernelViews views)
         where TSource : struct, IElementReader
     {
+        var args = views.Arguments;
+        var output = views.Images;
         var g = args.Geometry;
         int pixels = g.Rows * g.Cols;
         int s = index / pixels;
         int p = index - (s * pixels);
         int r = p / g.Cols;
         int c = p - (r * g.Cols);
-        var plan = plans[s];
+        var plan = views.Plans[s];
         var grid = plan.Grid;
         long src = (long)plan.SourceIndex * g.Size;
         long dst = ((long)s * g.Size) + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
@@ -52,7 +46,7 @@ internal static class AugmentationKernels
             for (int ch = 0; ch < g.Channels; ch++)
             {
                 float v = source.Read(at + ((long)ch * g.ChannelStride));
-                output[dst + ((long)ch * g.ChannelStride)] = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), coefficients, featureMean, featureStd, args) : v;
+                output[dst + ((long)ch * g.ChannelStride)] = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), views) : v;
             }
 
             return;
@@ -85,7 +79,7 @@ internal static class AugmentationKernels
             }
 
             long element = dst - ((long)s * g.Size) + k;
-            output[dst + k] = finish ? Standardize(v, s, ch, element, coefficients, featureMean, featureStd, args) : v;
+            output[dst + k] = finish ? Standardize(v, s, ch, element, views) : v;
         }
     }
 
@@ -94,15 +88,10 @@ internal static class AugmentationKernels
     /// extremes, then of its mean and squared deviations after the value shifts, when those are needed. Thread 0
     /// stores the extremes and, for samplewise steps, the image's per-channel coefficients.
     /// </summary>
-    public static void Statistics(
-        ArrayView<SamplePlan> plans,
-        ArrayView<float> images,
-        ArrayView<ImageExtremes> extremes,
-        ArrayView<AffineCoefficients> coefficients,
-        ArrayView<float> featureMean,
-        ArrayView<float> featureStd,
-        KernelArguments args)
+    public static void ComputeStatistics(KernelViews views)
     {
+        var args = views.Arguments;
+        var images = views.Images;
         var mins = SharedMemory.Allocate<float>(GroupCapacity);
         var maxs = SharedMemory.Allocate<float>(GroupCapacity);
         var sums = SharedMemory.Allocate<double>(GroupCapacity);
@@ -110,7 +99,7 @@ internal static class AugmentationKernels
         var g = args.Geometry;
         long size = g.Size;
         long start = s * size;
-        var plan = plans[s];
+        var plan = views.Plans[s];
 
         float min = float.PositiveInfinity, max = float.NegativeInfinity;
         if (plan.NeedsExtremes)
@@ -146,20 +135,20 @@ internal static class AugmentationKernels
             double sum = 0;
             for (long i = t; i < size; i += threads)
             {
-                sum += ValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels);
+                sum += ApplyValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels);
             }
 
-            mean = GroupSum(sums, sum, t, threads) / size;
+            mean = SumOverGroup(sums, sum, t, threads) / size;
             if (args.SamplewiseStd != 0)
             {
                 double deviations = 0;
                 for (long i = t; i < size; i += threads)
                 {
-                    double d = ValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels) - mean;
+                    double d = ApplyValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels) - mean;
                     deviations += d * d;
                 }
 
-                squares = GroupSum(sums, deviations, t, threads);
+                squares = SumOverGroup(sums, deviations, t, threads);
             }
         }
 
@@ -168,20 +157,20 @@ internal static class AugmentationKernels
             return;
         }
 
-        extremes[s] = new ImageExtremes(min, max);
+        views.Extremes[s] = new ImageExtremes(min, max);
         if (args.Samplewise != 0)
         {
-            var moments = Normalization.SampleStatistics(mean, squares, size, args.Rescale, args.SamplewiseCenter, args.SamplewiseStd);
+            var moments = Normalization.ComputeSampleStatistics(mean, squares, size, args.Rescale, args.SamplewiseCenter, args.SamplewiseStd);
             for (int ch = 0; ch < g.Channels; ch++)
             {
-                coefficients[(s * g.Channels) + ch] = Normalization.ChannelCoefficients(
+                views.Coefficients[(s * g.Channels) + ch] = Normalization.ComputeChannelCoefficients(
                     args.Rescale,
                     moments.Mean,
                     moments.Divisor,
                     args.ChannelMean,
-                    args.ChannelMean != 0 ? featureMean[ch] : 0,
+                    args.ChannelMean != 0 ? views.FeatureMean[ch] : 0,
                     args.ChannelStd,
-                    args.ChannelStd != 0 ? featureStd[ch] : 0);
+                    args.ChannelStd != 0 ? views.FeatureStd[ch] : 0);
             }
         }
     }
@@ -190,21 +179,15 @@ internal static class AugmentationKernels
     /// One thread per element of the batch: the value shifts that need the image's extremes, then the standardize
     /// steps with the coefficients of its image. Samples the warp kernel already finished are left alone.
     /// </summary>
-    public static void Finish(
-        Index1D index,
-        ArrayView<SamplePlan> plans,
-        ArrayView<float> images,
-        ArrayView<ImageExtremes> extremes,
-        ArrayView<AffineCoefficients> coefficients,
-        ArrayView<float> featureMean,
-        ArrayView<float> featureStd,
-        KernelArguments args)
+    public static void Finish(Index1D index, KernelViews views)
     {
+        var args = views.Arguments;
+        var images = views.Images;
         var g = args.Geometry;
         int size = g.Size;
         int s = index / size;
         int element = index - (s * size);
-        var plan = plans[s];
+        var plan = views.Plans[s];
         if (args.Fused != 0 && !plan.NeedsExtremes)
         {
             return;
@@ -214,13 +197,13 @@ internal static class AugmentationKernels
         float v = images[index];
         if (plan.NeedsExtremes)
         {
-            var e = extremes[s];
-            v = ValueShifts(v, plan, e.Min, e.Max, ch, g.Channels);
+            var e = views.Extremes[s];
+            v = ApplyValueShifts(v, plan, e.Min, e.Max, ch, g.Channels);
         }
 
         if (args.Standardize != 0)
         {
-            v = Standardize(v, s, ch, element, coefficients, featureMean, featureStd, args);
+            v = Standardize(v, s, ch, element, views);
         }
 
         images[index] = v;
@@ -249,12 +232,12 @@ internal static class AugmentationKernels
     }
 
     /// <summary>Channel shift then brightness, with the warped image's extremes, as the CPU's FinishImage does.</summary>
-    private static float ValueShifts(float v, SamplePlan plan, float min, float max, int ch, int channels)
+    private static float ApplyValueShifts(float v, SamplePlan plan, float min, float max, int ch, int channels)
     {
         if (plan.HasChannelShift != 0)
         {
             v = ChannelShift.Apply(v, plan.ChannelShift, min, max);
-            var shifted = ChannelShift.Shifted(plan.ChannelShift, min, max);
+            var shifted = ChannelShift.ShiftExtremes(plan.ChannelShift, min, max);
             min = shifted.Min;
             max = shifted.Max;
         }
@@ -268,14 +251,14 @@ internal static class AugmentationKernels
     }
 
     /// <summary>The affine of image <paramref name="s"/>, then any element-wise featurewise statistics.</summary>
-    private static float Standardize(
-        float v, int s, int ch, long element, ArrayView<AffineCoefficients> coefficients, ArrayView<float> featureMean, ArrayView<float> featureStd, KernelArguments args)
+    private static float Standardize(float v, int s, int ch, long element, in KernelViews views)
     {
-        v = coefficients[(s * args.Geometry.Channels) + ch].Apply(v);
+        var args = views.Arguments;
+        v = views.Coefficients[(s * args.Geometry.Channels) + ch].Apply(v);
         if (args.ElementwiseFeatures != 0)
         {
-            float mean = args.HasMean != 0 ? featureMean[args.MeanPerChannel != 0 ? ch : element] : 0;
-            float std = args.HasStd != 0 ? featureStd[args.StdPerChannel != 0 ? ch : element] : 0;
+            float mean = args.HasMean != 0 ? views.FeatureMean[args.MeanPerChannel != 0 ? ch : element] : 0;
+            float std = args.HasStd != 0 ? views.FeatureStd[args.StdPerChannel != 0 ? ch : element] : 0;
             v = Normalization.ApplyFeature(v, args.HasMean, mean, args.HasStd, std);
         }
 
@@ -283,7 +266,7 @@ internal static class AugmentationKernels
     }
 
     /// <summary>Sums one value per thread of the group in a fixed tree order; every thread gets the total.</summary>
-    private static double GroupSum(ArrayView<double> scratch, double value, int t, int threads)
+    private static double SumOverGroup(ArrayView<double> scratch, double value, int t, int threads)
     {
         scratch[t] = value;
         Group.Barrier();

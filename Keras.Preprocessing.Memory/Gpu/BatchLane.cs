@@ -30,22 +30,23 @@ internal sealed class BatchLane : IDisposable
     public AcceleratorStream Stream { get; }
 
     /// <summary>Device bytes the lane holds now.</summary>
-    public long Bytes => Size(_plans) + Size(_coefficients) + Size(_extremes) + Size(_output) + Size(_scratch) + Size(_staging);
+    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging);
 
-    public ArrayView<SamplePlan> Plans(long length) => Ensure(ref _plans, length);
+    /// <summary>The batch's plans (each of these grows to the largest batch seen and is reused).</summary>
+    public ArrayView<SamplePlan> ReservePlans(long length) => Reserve(ref _plans, length);
 
-    public ArrayView<AffineCoefficients> Coefficients(long length) => Ensure(ref _coefficients, length);
+    public ArrayView<AffineCoefficients> ReserveCoefficients(long length) => Reserve(ref _coefficients, length);
 
-    public ArrayView<ImageExtremes> Extremes(long length) => Ensure(ref _extremes, length);
+    public ArrayView<ImageExtremes> ReserveExtremes(long length) => Reserve(ref _extremes, length);
 
     /// <summary>The batch's float32 result when it is downloaded to the host.</summary>
-    public ArrayView<float> Output(long length) => Ensure(ref _output, length);
+    public ArrayView<float> ReserveOutput(long length) => Reserve(ref _output, length);
 
     /// <summary>The batch before ZCA, which reads it whole while writing the result elsewhere.</summary>
-    public ArrayView<float> Scratch(long length) => Ensure(ref _scratch, length);
+    public ArrayView<float> ReserveScratch(long length) => Reserve(ref _scratch, length);
 
     /// <summary>A batch's source images, when the dataset is streamed rather than resident.</summary>
-    public ArrayView<byte> Staging(long bytes) => Ensure(ref _staging, bytes);
+    public ArrayView<byte> ReserveStaging(long bytes) => Reserve(ref _staging, bytes);
 
     public void Dispose()
     {
@@ -58,7 +59,7 @@ internal sealed class BatchLane : IDisposable
         _staging?.Dispose();
     }
 
-    private ArrayView<T> Ensure<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, long length)
+    private ArrayView<T> Reserve<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, long length)
         where T : unmanaged
     {
         length = Math.Max(1, length);
@@ -71,6 +72,6 @@ internal sealed class BatchLane : IDisposable
         return buffer.View.SubView(0, length);
     }
 
-    private static long Size<T>(MemoryBuffer1D<T, Stride1D.Dense>? buffer)
+    private static long SizeOf<T>(MemoryBuffer1D<T, Stride1D.Dense>? buffer)
         where T : unmanaged => buffer?.LengthInBytes ?? 0;
 }

@@ -30,7 +30,7 @@ internal sealed unsafe class DeviceDataset : IDisposable
     public long ImageBytes => (long)Images.Geometry.Size * Images.Kind.Size();
 
     /// <summary>The resident copy, uploaded now if this is the first batch; null when streaming.</summary>
-    public ArrayView<byte>? Resident(Accelerator accelerator, string deviceName)
+    public ArrayView<byte>? UploadIfResident(Accelerator accelerator, string deviceName)
     {
         if (Placement != DatasetPlacement.Resident)
         {
@@ -47,7 +47,7 @@ internal sealed unsafe class DeviceDataset : IDisposable
             {
                 // The planner's estimate was optimistic (another user took memory): stream rather than fail.
                 KerasWarnings.Warn(
-                    $"device \"{deviceName}\": could not allocate {MemoryPlanner.Mib(Bytes)} for the dataset ({e.Message}); " +
+                    $"device \"{deviceName}\": could not allocate {MemoryPlanner.FormatMib(Bytes)} for the dataset ({e.Message}); " +
                     "each batch uploads only the images it needs instead.");
                 Placement = DatasetPlacement.Streaming;
                 return null;

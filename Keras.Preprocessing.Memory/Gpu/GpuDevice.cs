@@ -18,8 +18,8 @@ internal sealed class GpuDevice
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
     private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
-    private readonly Lazy<Action<AcceleratorStream, KernelConfig, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>> _statistics;
-    private readonly Lazy<Action<AcceleratorStream, Index1D, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>> _finish;
+    private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews>> _statistics;
+    private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
     private readonly Lazy<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> _whiten;
     private readonly Context _context;
     private int _users;
@@ -49,8 +49,8 @@ internal sealed class GpuDevice
         // The reduction's tree wants a power of two no larger than the shared scratch or the device's groups.
         int limit = Math.Min(AugmentationKernels.GroupCapacity, Accelerator.MaxNumThreadsPerGroup);
         StatisticsGroupSize = 1 << (31 - int.LeadingZeroCount(Math.Max(1, limit)));
-        _statistics = new(() => Accelerator.LoadKernel<ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>(AugmentationKernels.Statistics));
-        _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<ImageExtremes>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>(AugmentationKernels.Finish));
+        _statistics = new(() => Accelerator.LoadKernel<KernelViews>(AugmentationKernels.ComputeStatistics));
+        _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.Finish));
         _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AugmentationKernels.Whiten));
     }
 
@@ -83,49 +83,21 @@ internal sealed class GpuDevice
     }
 
     /// <summary>Launches the warp kernel, specialised for the source's dtype (compiled on first use), on one thread per output pixel.</summary>
-    public void Warp<TSource>(
-        AcceleratorStream stream,
-        int pixels,
-        TSource source,
-        ArrayView<SamplePlan> plans,
-        ArrayView<float> output,
-        ArrayView<AffineCoefficients> coefficients,
-        ArrayView<float> featureMean,
-        ArrayView<float> featureStd,
-        KernelArguments args)
+    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views)
         where TSource : struct, IElementReader
     {
-        var launch = (Action<AcceleratorStream, Index1D, TSource, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>)
-            _warpKernels.GetOrAdd(typeof(TSource), _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, ArrayView<SamplePlan>, ArrayView<float>, ArrayView<AffineCoefficients>, ArrayView<float>, ArrayView<float>, KernelArguments>(
-                AugmentationKernels.Warp));
-        launch(stream, pixels, source, plans, output, coefficients, featureMean, featureStd, args);
+        var launch = (Action<AcceleratorStream, Index1D, TSource, KernelViews>)
+            _warpKernels.GetOrAdd(typeof(TSource), _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp));
+        launch(stream, pixels, source, views);
     }
 
     /// <summary>Launches the statistics kernel: one group of <see cref="StatisticsGroupSize"/> threads per image.</summary>
-    public void Statistics(
-        AcceleratorStream stream,
-        int images,
-        ArrayView<SamplePlan> plans,
-        ArrayView<float> batch,
-        ArrayView<ImageExtremes> extremes,
-        ArrayView<AffineCoefficients> coefficients,
-        ArrayView<float> featureMean,
-        ArrayView<float> featureStd,
-        KernelArguments args) =>
-        _statistics.Value(stream, new KernelConfig(images, StatisticsGroupSize), plans, batch, extremes, coefficients, featureMean, featureStd, args);
+    public void ComputeStatistics(AcceleratorStream stream, int images, KernelViews views) =>
+        _statistics.Value(stream, new KernelConfig(images, StatisticsGroupSize), views);
 
     /// <summary>Launches the finishing kernel on one thread per element.</summary>
-    public void Finish(
-        AcceleratorStream stream,
-        int elements,
-        ArrayView<SamplePlan> plans,
-        ArrayView<float> batch,
-        ArrayView<ImageExtremes> extremes,
-        ArrayView<AffineCoefficients> coefficients,
-        ArrayView<float> featureMean,
-        ArrayView<float> featureStd,
-        KernelArguments args) =>
-        _finish.Value(stream, elements, plans, batch, extremes, coefficients, featureMean, featureStd, args);
+    public void Finish(AcceleratorStream stream, int elements, KernelViews views) =>
+        _finish.Value(stream, elements, views);
 
     /// <summary>Launches the ZCA kernel on one thread per element.</summary>
     public void Whiten(AcceleratorStream stream, int elements, ArrayView<float> input, ArrayView<float> components, ArrayView<float> output, int size) =>

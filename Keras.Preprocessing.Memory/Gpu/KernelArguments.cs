@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sources;
 
@@ -61,4 +62,48 @@ internal struct KernelArguments
 
     /// <summary>1 when the std holds one value per channel (else one per element).</summary>
     public int StdPerChannel;
+}
+
+/// <summary>What one batch runs where: the kernel arguments, and the steps left to the host.</summary>
+internal readonly record struct BatchWork(KernelArguments Arguments, bool Callback, bool HostZca, bool ZcaOnDevice)
+{
+    public bool HostSteps => Callback || HostZca;
+
+    /// <summary>
+    /// Decides a batch's work from its standardization before anything runs; <paramref name="zcaFits"/> says
+    /// whether the ZCA matrix fits on the device.
+    /// </summary>
+    public static BatchWork Plan(AugmentationRequest request, Func<float[], bool> zcaFits)
+    {
+        var g = request.Source.Geometry;
+        var st = request.Standardization;
+        bool callback = st.PreprocessingFunction is not null;
+        bool samplewise = !callback && (st.SamplewiseCenter || st.SamplewiseStdNormalization);
+        bool elementwise = st.HasElementwiseFeatures(g.Channels);
+        bool hasMean = !callback && st.FeatureMean is not null;
+        bool hasStd = !callback && st.FeatureStd is not null;
+        bool zca = st.PrincipalComponents is not null;
+        bool zcaOnDevice = zca && !callback && zcaFits(st.PrincipalComponents!);
+        var args = new KernelArguments
+        {
+            Geometry = g,
+            Mode = request.FillMode,
+            Cval = request.Cval,
+            Order = request.InterpolationOrder,
+            Fused = callback || samplewise ? 0 : 1,
+            Standardize = callback ? 0 : 1,
+            Samplewise = samplewise ? 1 : 0,
+            SamplewiseCenter = st.SamplewiseCenter ? 1 : 0,
+            SamplewiseStd = st.SamplewiseStdNormalization ? 1 : 0,
+            Rescale = st.Rescale ?? 1f,
+            ChannelMean = hasMean && !elementwise ? 1 : 0,
+            ChannelStd = hasStd && !elementwise ? 1 : 0,
+            ElementwiseFeatures = elementwise && !callback ? 1 : 0,
+            HasMean = hasMean ? 1 : 0,
+            HasStd = hasStd ? 1 : 0,
+            MeanPerChannel = st.FeatureMean?.Length == g.Channels ? 1 : 0,
+            StdPerChannel = st.FeatureStd?.Length == g.Channels ? 1 : 0,
+        };
+        return new BatchWork(args, callback, zca && !zcaOnDevice, zcaOnDevice);
+    }
 }

@@ -17,7 +17,7 @@ internal enum DatasetPlacement
 internal static class MemoryPlanner
 {
     /// <summary>Memory left to other users of the device and to ILGPU itself: a tenth of it, at least 256 MiB.</summary>
-    public static long Budget(long memorySize) => memorySize - Math.Max(256L << 20, memorySize / 10);
+    public static long ComputeBudget(long memorySize) => memorySize - Math.Max(256L << 20, memorySize / 10);
 
     /// <summary>
     /// Resident when the dataset and every lane's batch buffers fit the budget; streaming when the lanes and a
@@ -28,7 +28,7 @@ internal static class MemoryPlanner
     /// <param name="batchOutputBytes">One float32 output batch.</param>
     /// <param name="lanes">Batches in flight at once.</param>
     /// <param name="budget">Bytes this executor may use.</param>
-    public static DatasetPlacement Choose(long datasetBytes, long batchSourceBytes, long batchOutputBytes, int lanes, long budget)
+    public static DatasetPlacement ChoosePlacement(long datasetBytes, long batchSourceBytes, long batchOutputBytes, int lanes, long budget)
     {
         long laneBytes = lanes * batchOutputBytes;
         if (datasetBytes + laneBytes <= budget)
@@ -40,5 +40,5 @@ internal static class MemoryPlanner
     }
 
     /// <summary>Bytes as MiB for messages.</summary>
-    public static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MiB";
+    public static string FormatMib(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MiB";
 }

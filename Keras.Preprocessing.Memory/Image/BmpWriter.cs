@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// Writes uncompressed BMP the way PIL's BmpImagePlugin does (Skia has no BMP encoder):

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// PIL's two-pass separable resampler (<c>ImagingResampleInner</c>, 8 bits per channel):

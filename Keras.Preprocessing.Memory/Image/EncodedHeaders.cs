@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// The few container facts Skia's codecs do not expose but PIL's behaviour depends on,

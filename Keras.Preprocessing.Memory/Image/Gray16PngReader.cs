@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// Reads 16-bit greyscale PNGs the way PIL 9.4 ends up presenting them to Keras: PIL opens them

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>The NDArray side of <c>img_to_array</c> and <c>array_to_img</c>.</summary>
 internal static class ImageArrays

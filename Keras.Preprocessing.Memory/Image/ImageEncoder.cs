@@ -1,7 +1,7 @@
 using System.Buffers;
 using SkiaSharp;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>Encodes a <see cref="KerasImage"/> to PNG/JPEG/WebP with Skia, or BMP with <see cref="BmpWriter"/>.</summary>
 internal static class ImageEncoder

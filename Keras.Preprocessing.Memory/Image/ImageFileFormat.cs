@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>The formats <see cref="KerasImage.save"/> can write.</summary>
 internal enum ImageFileFormat

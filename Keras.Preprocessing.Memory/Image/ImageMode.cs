@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>The three PIL modes Keras works with; the value is the channel count.</summary>
 internal enum ImageMode

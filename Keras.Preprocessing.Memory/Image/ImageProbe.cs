@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// Reads an encoded image's header only (format and size), so that file validation can refuse empty, unknown

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// PIL's <c>Image.resize</c> for 8-bit L/RGB/RGBA images: the same shortcuts, the

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>The resampling filters Keras maps its <c>interpolation</c> names onto (PIL's Resampling).</summary>
 internal enum Interpolation

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>Validated <c>load_img</c> options and the decode, convert, resize sequence Keras runs.</summary>
 internal readonly struct LoadRequest

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// PIL's NEAREST resize: an affine scale (<c>ImagingScaleAffine</c>) that samples the source

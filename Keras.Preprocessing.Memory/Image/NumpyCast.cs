@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>numpy's float to uint8 cast (<c>astype('uint8')</c>) as it behaves on x86-64.</summary>
 internal static class NumpyCast

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// The mode conversions PIL's <c>Image.convert</c> performs between L, RGB and RGBA

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>Storage for <see cref="ImageUtils.max_image_pixels"/>; a plain long so reads are atomic.</summary>
 internal static class PixelLimit

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// Per-output-pixel filter taps for one axis, as PIL's <c>precompute_coeffs</c> and

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// One of PIL's separable convolution kernels (Resample.c) with its support radius.

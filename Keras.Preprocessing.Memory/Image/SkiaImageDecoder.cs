@@ -1,7 +1,7 @@
 using System.Buffers;
 using SkiaSharp;
 
-namespace Keras.Preprocessing.Memory;
+namespace Keras.Preprocessing.Memory.Image;
 
 /// <summary>
 /// Decodes PNG, JPEG, BMP, GIF and WebP with Skia's codecs into the pixels PIL would produce

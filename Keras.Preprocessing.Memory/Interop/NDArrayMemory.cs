@@ -11,14 +11,14 @@ namespace Keras.Preprocessing.Memory.Interop;
 /// </summary>
 internal static unsafe class NDArrayMemory
 {
-    public static Span<T> Span<T>(NDArray array, string name)
+    public static Span<T> AsSpan<T>(NDArray array, string name)
         where T : unmanaged
     {
         int length = CheckedLength<T>(array, name);
         return new Span<T>((void*)array.Unsafe.Address, length);
     }
 
-    public static Memory<T> Memory<T>(NDArray array, string name)
+    public static Memory<T> AsMemory<T>(NDArray array, string name)
         where T : unmanaged => new Manager<T>(array, CheckedLength<T>(array, name)).Memory;
 
     private static int CheckedLength<T>(NDArray array, string name)

@@ -31,7 +31,7 @@ internal sealed class BatchAugmenter : IDisposable
     public AugmentedImages Augment(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
     {
         var g = source.Geometry;
-        var request = Request(source, sourceIndices, sampleKeys, seed, epoch);
+        var request = CreateRequest(source, sourceIndices, sampleKeys, seed, epoch);
         var buffer = _generator.Buffers.Rent(request.Plans.Length * g.Size);
         _executor.Execute(request, buffer);
 
@@ -51,7 +51,7 @@ internal sealed class BatchAugmenter : IDisposable
     public IAugmentationExecutor Executor => _executor;
 
     /// <summary>The work of one batch: each sample's plan, drawn from its (seed, epoch, sample) stream, and the standardization now.</summary>
-    public AugmentationRequest Request(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
+    public AugmentationRequest CreateRequest(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
     {
         var g = source.Geometry;
         var settings = _generator.Settings;

@@ -37,7 +37,7 @@ internal readonly record struct Sharding(int NumShards, int ShardIndex)
     }
 
     /// <summary>Where this shard's block starts in an epoch order of <paramref name="total"/> samples, and its length.</summary>
-    public (int Start, int Count) Range(int total)
+    public (int Start, int Count) SliceOf(int total)
     {
         if (NumShards > total && NumShards > 1)
         {
@@ -50,7 +50,7 @@ internal readonly record struct Sharding(int NumShards, int ShardIndex)
     }
 
     /// <summary>This shard's part of epoch <paramref name="epoch"/>'s order over all <paramref name="total"/> samples.</summary>
-    public int[] Order(int total, bool shuffle, long seed, long epoch)
+    public int[] CreateOrder(int total, bool shuffle, long seed, long epoch)
     {
         var order = EpochOrder.Create(total, shuffle, seed, epoch);
         if (NumShards == 1)
@@ -58,7 +58,7 @@ internal readonly record struct Sharding(int NumShards, int ShardIndex)
             return order;
         }
 
-        var (start, count) = Range(total);
+        var (start, count) = SliceOf(total);
         return order.AsSpan(start, count).ToArray();
     }
 }

@@ -1,7 +1,7 @@
 namespace Keras.Preprocessing.Memory.Parameters;
 
 /// <summary>Where the channel axis sits in an image (Keras <c>data_format</c>).</summary>
-public enum DataFormat
+internal enum DataFormat
 {
     /// <summary><c>"channels_last"</c>: images are (rows, cols, channels).</summary>
     ChannelsLast = 0,
@@ -11,7 +11,7 @@ public enum DataFormat
 }
 
 /// <summary>Parses and prints the Keras spellings of <see cref="DataFormat"/>.</summary>
-public static class DataFormats
+internal static class DataFormats
 {
     /// <summary>Parses a Keras <c>data_format</c>; <c>null</c> means Keras's default, channels_last.</summary>
     public static DataFormat Parse(string? value, string parameterName = "data_format") => value switch

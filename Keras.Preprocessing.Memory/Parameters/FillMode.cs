@@ -4,7 +4,7 @@ namespace Keras.Preprocessing.Memory.Parameters;
 /// How points outside the input are filled (Keras <c>fill_mode</c>). Each value reproduces the
 /// scipy.ndimage mode of the same name that Keras passes through, quirks included.
 /// </summary>
-public enum FillMode
+internal enum FillMode
 {
     /// <summary><c>"constant"</c>: any coordinate outside [0, n-1] takes <c>cval</c> (kkkkkkkk|abcd|kkkkkkkk).</summary>
     Constant = 0,
@@ -20,7 +20,7 @@ public enum FillMode
 }
 
 /// <summary>Parses and prints the Keras spellings of <see cref="FillMode"/>.</summary>
-public static class FillModes
+internal static class FillModes
 {
     /// <summary>The Keras names, in the order Keras documents them.</summary>
     public static readonly IReadOnlyList<string> Names = ["constant", "nearest", "reflect", "wrap"];

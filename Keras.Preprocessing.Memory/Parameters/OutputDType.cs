@@ -1,7 +1,7 @@
 namespace Keras.Preprocessing.Memory.Parameters;
 
 /// <summary>The element type of generated batches (Keras <c>dtype</c>).</summary>
-public enum OutputDType
+internal enum OutputDType
 {
     /// <summary><c>"float32"</c>, Keras's default.</summary>
     Float32 = 0,
@@ -11,7 +11,7 @@ public enum OutputDType
 }
 
 /// <summary>Parses Keras dtype strings for generated batches.</summary>
-public static class OutputDTypes
+internal static class OutputDTypes
 {
     /// <summary>Parses <c>"float32"</c> or <c>"float64"</c>; anything else throws naming the parameter.</summary>
     public static OutputDType Parse(string? value, string parameterName = "dtype") => value switch

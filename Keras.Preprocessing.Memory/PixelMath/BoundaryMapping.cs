@@ -8,7 +8,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// coordinate is folded into the image by the mode, then the interpolation taps are clamped to the edge.
 /// Pure static math on scalars, shared by the CPU engine and the GPU kernel.
 /// </summary>
-public static class BoundaryMapping
+internal static class BoundaryMapping
 {
     /// <summary>What <see cref="MapCoordinate"/> returns in constant mode for a coordinate outside [0, n-1].</summary>
     public const double Outside = -1.0;

@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// minimum and maximum (taken before the shift). Pure static math on scalars, shared by the CPU engine and the
 /// GPU kernels.
 /// </summary>
-public static class ChannelShift
+internal static class ChannelShift
 {
     /// <summary>The shifted value of <paramref name="v"/> in an image whose extremes are <paramref name="min"/> and <paramref name="max"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -23,12 +23,12 @@ public static class ChannelShift
     /// clipped; brightness, which runs next, needs them without another pass over the image.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ImageExtremes Shifted(float intensity, float min, float max) =>
+    public static ImageExtremes ShiftExtremes(float intensity, float min, float max) =>
         new(Apply(min, intensity, min, max), Apply(max, intensity, min, max));
 }
 
 /// <summary>An image's smallest and largest value.</summary>
-public readonly struct ImageExtremes
+internal readonly struct ImageExtremes
 {
     /// <summary>Creates the pair.</summary>
     public ImageExtremes(float min, float max)

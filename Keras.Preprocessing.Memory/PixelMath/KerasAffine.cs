@@ -43,17 +43,17 @@ internal static class KerasAffine
 
         double ox = (rows / 2.0) + 0.5;
         double oy = (cols / 2.0) + 0.5;
-        var centred = new Matrix3(1, 0, ox, 0, 1, oy).Times(matrix).Times(new Matrix3(1, 0, -ox, 0, 1, -oy));
+        var centred = new Matrix3(1, 0, ox, 0, 1, oy).Multiply(matrix).Multiply(new Matrix3(1, 0, -ox, 0, 1, -oy));
         return new Matrix2x3(centred.A00, centred.A01, centred.A02, centred.A10, centred.A11, centred.A12);
     }
 
-    private static Matrix3 Multiply(Matrix3? left, Matrix3 right) => left is { } l ? l.Times(right) : right;
+    private static Matrix3 Multiply(Matrix3? left, Matrix3 right) => left is { } l ? l.Multiply(right) : right;
 
     /// <summary>An affine 3x3 matrix whose last row is (0, 0, 1).</summary>
     private readonly record struct Matrix3(double A00, double A01, double A02, double A10, double A11, double A12)
     {
         // Same summation order as numpy's dot over full 3x3 matrices, so results round the same way.
-        public Matrix3 Times(Matrix3 b) => new(
+        public Matrix3 Multiply(Matrix3 b) => new(
             (A00 * b.A00) + (A01 * b.A10),
             (A00 * b.A01) + (A01 * b.A11),
             (A00 * b.A02) + (A01 * b.A12) + A02,

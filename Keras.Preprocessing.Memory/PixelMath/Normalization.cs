@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// featurewise centre and std. Pure static math on scalars (flags are ints so the GPU kernels can pass them as
 /// they are), shared by the CPU engine and the GPU kernels so both round the same way.
 /// </summary>
-public static class Normalization
+internal static class Normalization
 {
     /// <summary>Keras's epsilon in the std divisions (<c>1e-6</c>).</summary>
     public const float Epsilon = 1e-6f;
@@ -18,7 +18,7 @@ public static class Normalization
     /// sampleMean 0 and sampleDivisor 1 when the samplewise steps are off.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static AffineCoefficients ChannelCoefficients(
+    public static AffineCoefficients ComputeChannelCoefficients(
         double rescale, double sampleMean, double sampleDivisor, int hasMean, float mean, int hasStd, float std)
     {
         double a = rescale / sampleDivisor;
@@ -43,7 +43,7 @@ public static class Normalization
     /// the centre it subtracts (in rescaled units) and the divisor |rescale| · std + ε.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SampleMoments SampleStatistics(double mean, double squaredDeviations, long count, double rescale, int center, int normalize)
+    public static SampleMoments ComputeSampleStatistics(double mean, double squaredDeviations, long count, double rescale, int center, int normalize)
     {
         double sampleMean = center != 0 ? mean * rescale : 0;
         double divisor = 1;
@@ -75,7 +75,7 @@ public static class Normalization
 }
 
 /// <summary>A per-channel affine map v · <see cref="Scale"/> + <see cref="Bias"/>.</summary>
-public readonly struct AffineCoefficients
+internal readonly struct AffineCoefficients
 {
     /// <summary>Creates the map.</summary>
     public AffineCoefficients(float scale, float bias)
@@ -95,8 +95,8 @@ public readonly struct AffineCoefficients
     public float Apply(float v) => (v * Scale) + Bias;
 }
 
-/// <summary>An image's samplewise centre and divisor, as <see cref="Normalization.SampleStatistics"/> derives them.</summary>
-public readonly struct SampleMoments
+/// <summary>An image's samplewise centre and divisor, as <see cref="Normalization.ComputeSampleStatistics"/> derives them.</summary>
+internal readonly struct SampleMoments
 {
     /// <summary>Creates the pair.</summary>
     public SampleMoments(double mean, double divisor)

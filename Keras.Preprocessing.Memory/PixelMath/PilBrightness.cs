@@ -10,7 +10,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// 0..255 follows that exactly. Other ranges (e.g. [0, 1] images, where the reference would return 0..255)
 /// keep their range: the value is multiplied by the factor and clipped to the image's own max, unquantised.
 /// </summary>
-public static class PilBrightness
+internal static class PilBrightness
 {
     /// <summary>Whether an image with these extremes takes the reference's exact 0..255 path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

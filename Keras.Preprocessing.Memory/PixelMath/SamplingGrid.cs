@@ -5,7 +5,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// column. It folds Keras's warp and the flips that follow it into one linear map, so one pass does both.
 /// A blittable value: the CPU loops and the GPU kernel take it as it is.
 /// </summary>
-public readonly struct SamplingGrid
+internal readonly struct SamplingGrid
 {
     /// <summary>Input row sampled by output pixel (0, 0).</summary>
     public readonly double Row0;

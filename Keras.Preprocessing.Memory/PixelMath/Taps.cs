@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 /// The four input samples an output pixel blends, and their weights: the per-pixel core of the warp. The same
 /// <see cref="Compute"/> and <see cref="Blend"/> run in the CPU loops and in the ILGPU kernel.
 /// </summary>
-public readonly struct Taps
+internal readonly struct Taps
 {
     /// <summary>Upper input row.</summary>
     public readonly int Row0;

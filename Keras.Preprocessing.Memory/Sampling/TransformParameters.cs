@@ -7,7 +7,7 @@ namespace Keras.Preprocessing.Memory.Sampling;
 /// degrees, <see cref="Tx"/> shifting ROWS and <see cref="Ty"/> shifting COLUMNS (in pixels), <see cref="Zx"/>
 /// scaling the row sampling and <see cref="Zy"/> the column sampling.
 /// </summary>
-public readonly record struct TransformParameters(
+internal readonly record struct TransformParameters(
     double Theta,
     double Tx,
     double Ty,
@@ -55,22 +55,22 @@ public readonly record struct TransformParameters(
     {
         ArgumentNullException.ThrowIfNull(parameters, "transform_parameters");
         return new TransformParameters(
-            Number(parameters, "theta", 0),
-            Number(parameters, "tx", 0),
-            Number(parameters, "ty", 0),
-            Number(parameters, "shear", 0),
-            Number(parameters, "zx", 1),
-            Number(parameters, "zy", 1),
-            Flag(parameters, "flip_horizontal"),
-            Flag(parameters, "flip_vertical"),
-            OptionalNumber(parameters, "channel_shift_intensity"),
-            OptionalNumber(parameters, "brightness"));
+            ReadNumber(parameters, "theta", 0),
+            ReadNumber(parameters, "tx", 0),
+            ReadNumber(parameters, "ty", 0),
+            ReadNumber(parameters, "shear", 0),
+            ReadNumber(parameters, "zx", 1),
+            ReadNumber(parameters, "zy", 1),
+            ReadFlag(parameters, "flip_horizontal"),
+            ReadFlag(parameters, "flip_vertical"),
+            ReadOptionalNumber(parameters, "channel_shift_intensity"),
+            ReadOptionalNumber(parameters, "brightness"));
     }
 
-    private static double Number(IDictionary<string, object?> parameters, string key, double fallback) =>
-        OptionalNumber(parameters, key) ?? fallback;
+    private static double ReadNumber(IDictionary<string, object?> parameters, string key, double fallback) =>
+        ReadOptionalNumber(parameters, key) ?? fallback;
 
-    private static double? OptionalNumber(IDictionary<string, object?> parameters, string key)
+    private static double? ReadOptionalNumber(IDictionary<string, object?> parameters, string key)
     {
         if (!parameters.TryGetValue(key, out var value) || value is null)
         {
@@ -93,6 +93,6 @@ public readonly record struct TransformParameters(
         return number;
     }
 
-    private static bool Flag(IDictionary<string, object?> parameters, string key) =>
-        (OptionalNumber(parameters, key) ?? 0) != 0;
+    private static bool ReadFlag(IDictionary<string, object?> parameters, string key) =>
+        (ReadOptionalNumber(parameters, key) ?? 0) != 0;
 }

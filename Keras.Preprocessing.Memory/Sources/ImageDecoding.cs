@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Image;
 using Keras.Preprocessing.Memory.Parameters;
 
 namespace Keras.Preprocessing.Memory.Sources;

@@ -6,7 +6,7 @@ namespace Keras.Preprocessing.Memory.Sources;
 /// The shape of one image and the element strides that address it, for either data format:
 /// element (r, c, ch) sits at r·RowStride + c·PixelStride + ch·ChannelStride.
 /// </summary>
-public readonly struct ImageGeometry
+internal readonly struct ImageGeometry
 {
     /// <summary>Creates the geometry of a rows × cols image with the given channels and layout.</summary>
     public ImageGeometry(int rows, int cols, int channels, DataFormat layout)

@@ -125,7 +125,7 @@ public static class Program
         var stdout = Console.Out;
         var watch = Stopwatch.StartNew();
         Console.SetOut(TextWriter.Null); // the "Found ..." line would break the table
-        Keras.Preprocessing.Memory.Iterators.DataFrameIterator it;
+        Keras.Preprocessing.Memory.DataFrameIterator it;
         try
         {
             it = gen.flow_from_dataframe(df, root, target_size: (Side, Side), batch_size: BatchSize, shuffle: true, seed: 1, cache: cache);

@@ -3,6 +3,7 @@ using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
 using Keras.Preprocessing.Memory;
+using Keras.Preprocessing.Memory.Devices;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Gpu;
 using Keras.Preprocessing.Memory.Sampling;
@@ -33,9 +34,9 @@ public static class Program
         bool quick = args.Contains("--quick");
         KerasWarnings.WriteToStandardError = true;
 
-        int cudaDevices = DeviceSelector.CudaDeviceCount;
-        bool onGpu = device is not null ? DeviceSpec.Parse(device).Kind is DeviceKind.Cuda or DeviceKind.Auto && cudaDevices > 0 : cudaDevices > 0;
-        string gpuDevice = device is not null && DeviceSpec.Parse(device).Kind == DeviceKind.Cuda ? DeviceSpec.Parse(device).ToString() : "cuda:0";
+        int cudaDevices = DeviceSelector.ProbedCudaDeviceCount;
+        bool onGpu = device is not (null or "ilgpu-cpu") ? DeviceSpec.Parse(device).Kind is DeviceKind.Cuda or DeviceKind.Auto && cudaDevices > 0 : cudaDevices > 0;
+        string gpuDevice = device is not (null or "ilgpu-cpu") && DeviceSpec.Parse(device).Kind == DeviceKind.Cuda ? DeviceSpec.Parse(device).ToString() : "cuda:0";
         Console.WriteLine($"KerasMemory GPU bench: {Environment.ProcessorCount} CPU cores, {cudaDevices} CUDA device(s)");
         if (!onGpu)
         {
@@ -72,7 +73,7 @@ public static class Program
     {
         var generator = w.Generator();
         var images = ImageArray.Wrap(x, generator.Settings.DataFormat);
-        var spec = DeviceSpec.Parse(device);
+        var spec = device == "ilgpu-cpu" ? new DeviceSpec(DeviceKind.IlgpuCpu, 0) : DeviceSpec.Parse(device); // the kernels on ILGPU's CPU accelerator have no device name
         using var executor = new GpuAugmentationExecutor(GpuDevice.Acquire(spec));
         if (executor.Admit(images, w.BatchSize) != DatasetPlacement.Resident)
         {
@@ -83,7 +84,7 @@ public static class Program
         using var lane = new BatchLane(executor.Accelerator);
         var g = images.Geometry;
         long count = (long)w.BatchSize * g.Size;
-        var output = lane.Output(count);
+        var output = lane.ReserveOutput(count);
         int batch = 0;
         AugmentationRequest Next() => Request(generator, images, w.BatchSize, batch++);
 

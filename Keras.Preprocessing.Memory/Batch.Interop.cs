@@ -1,7 +1,7 @@
 using Keras.Preprocessing.Memory.Interop;
 using Keras.Preprocessing.Memory.Sources;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// A batch's data as plain .NET memory, for trainers that take spans and shapes rather than NDArrays
@@ -46,12 +46,12 @@ public sealed partial class Batch
     /// <summary>The images as one contiguous span of the generator's dtype (float for "float32", double for "float64").</summary>
     /// <typeparam name="T">float or double, matching the generator's <c>dtype</c>.</typeparam>
     public ReadOnlySpan<T> AsSpan<T>()
-        where T : unmanaged => NDArrayMemory.Span<T>(x, nameof(x));
+        where T : unmanaged => NDArrayMemory.AsSpan<T>(x, nameof(x));
 
     /// <summary>The images as contiguous <see cref="Memory{T}"/> of the generator's dtype, for APIs that hold on to memory across awaits.</summary>
     /// <typeparam name="T">float or double, matching the generator's <c>dtype</c>.</typeparam>
     public Memory<T> AsMemory<T>()
-        where T : unmanaged => NDArrayMemory.Memory<T>(x, nameof(x));
+        where T : unmanaged => NDArrayMemory.AsMemory<T>(x, nameof(x));
 
     /// <summary>
     /// The labels (Keras <c>batch_y</c>) as one contiguous span of their own dtype, as given to <c>flow</c>
@@ -60,22 +60,22 @@ public sealed partial class Batch
     /// <typeparam name="T">The element type of the <c>y</c> passed to <c>flow</c>; a mismatch throws, naming the real dtype.</typeparam>
     /// <exception cref="InvalidOperationException">The iterator has no labels, or <typeparamref name="T"/> is not their dtype.</exception>
     public ReadOnlySpan<T> LabelsAsSpan<T>()
-        where T : unmanaged => NDArrayMemory.Span<T>(RequireLabels(), nameof(y));
+        where T : unmanaged => NDArrayMemory.AsSpan<T>(RequireLabels(), nameof(y));
 
     /// <summary>The labels as contiguous <see cref="Memory{T}"/> of their own dtype (see <see cref="LabelsAsSpan{T}"/>).</summary>
     /// <typeparam name="T">The element type of the <c>y</c> passed to <c>flow</c>.</typeparam>
     public Memory<T> LabelsAsMemory<T>()
-        where T : unmanaged => NDArrayMemory.Memory<T>(RequireLabels(), nameof(y));
+        where T : unmanaged => NDArrayMemory.AsMemory<T>(RequireLabels(), nameof(y));
 
     /// <summary>The sample weights (Keras <c>batch_sample_weight</c>) as one contiguous span of their own dtype.</summary>
     /// <typeparam name="T">The element type of the <c>sample_weight</c> passed to <c>flow</c>.</typeparam>
     public ReadOnlySpan<T> SampleWeightAsSpan<T>()
-        where T : unmanaged => NDArrayMemory.Span<T>(RequireWeights(), nameof(sample_weight));
+        where T : unmanaged => NDArrayMemory.AsSpan<T>(RequireWeights(), nameof(sample_weight));
 
     /// <summary>The sample weights as contiguous <see cref="Memory{T}"/> of their own dtype.</summary>
     /// <typeparam name="T">The element type of the <c>sample_weight</c> passed to <c>flow</c>.</typeparam>
     public Memory<T> SampleWeightAsMemory<T>()
-        where T : unmanaged => NDArrayMemory.Memory<T>(RequireWeights(), nameof(sample_weight));
+        where T : unmanaged => NDArrayMemory.AsMemory<T>(RequireWeights(), nameof(sample_weight));
 
     private NumSharp.NDArray RequireLabels() => y ?? throw new InvalidOperationException(
         "This iterator was built without `y`, so its batches have no labels.");

@@ -1,9 +1,11 @@
 using System.Runtime.ExceptionServices;
+using Keras.Preprocessing.Memory.Devices;
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// What Keras's <c>BatchFromFilesMixin</c> does for <c>flow_from_dataframe</c> and <c>flow_from_directory</c>:
@@ -74,7 +76,7 @@ public abstract class FileImageIterator : KerasIterator
         // A GPU holds the decoded dataset; without the cache the images live on disk and are augmented where they are decoded.
         _augmenter = new BatchAugmenter(
             generator,
-            _cachedImages is null ? new CpuAugmentationEngine(engineThreads) : Gpu.DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, engineThreads));
+            _cachedImages is null ? DeviceSelector.CreateCpu(engineThreads, generator.Execution) : DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, engineThreads, generator.Execution));
     }
 
     /// <summary>The generator applied to every image (Keras <c>image_data_generator</c>).</summary>
@@ -164,7 +166,7 @@ public abstract class FileImageIterator : KerasIterator
     public string device => _augmenter.Device;
 
     /// <inheritdoc />
-    protected override int PrefetchThreads => _workers;
+    private protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
@@ -220,8 +222,8 @@ public abstract class FileImageIterator : KerasIterator
     private static StagedSetup Stage(ImageDataGenerator generator, FileIteratorSetup setup)
     {
         var o = setup.Options;
-        var device = Gpu.DeviceSpec.Parse(o.Device);
-        if (!o.Cache && device.Kind is not (Gpu.DeviceKind.Auto or Gpu.DeviceKind.Cpu))
+        var device = DeviceSpec.Parse(o.Device);
+        if (!o.Cache && device.Kind is not (DeviceKind.Auto or DeviceKind.Cpu))
         {
             throw new ArgumentException($"`device` \"{o.Device}\" needs `cache=true`: a GPU augments the decoded dataset it holds.", "device");
         }
@@ -385,4 +387,4 @@ internal sealed record FileIteratorSetup(
     bool SkipUndecodable);
 
 /// <summary>A setup after the cache stage: the decoded images (when cached) and the device to augment on.</summary>
-internal sealed record StagedSetup(FileIteratorSetup Setup, [property: NDBorrowed] NDArray? Cache, Gpu.DeviceSpec Device);
+internal sealed record StagedSetup(FileIteratorSetup Setup, [property: NDBorrowed] NDArray? Cache, DeviceSpec Device);

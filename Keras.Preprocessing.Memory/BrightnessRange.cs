@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Parameters;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>A Keras <c>brightness_range</c>: a pair of floats [lower, upper] the factor is drawn from.</summary>
 public readonly struct BrightnessRange : IEquatable<BrightnessRange>
@@ -10,10 +10,10 @@ public readonly struct BrightnessRange : IEquatable<BrightnessRange>
     }
 
     /// <summary>The lower factor.</summary>
-    public double Lower { get; }
+    internal double Lower { get; }
 
     /// <summary>The upper factor.</summary>
-    public double Upper { get; }
+    internal double Upper { get; }
 
     /// <summary>A pair (lower, upper).</summary>
     public static implicit operator BrightnessRange((double Lower, double Upper) pair) => new(pair.Lower, pair.Upper);

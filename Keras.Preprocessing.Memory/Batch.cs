@@ -1,6 +1,6 @@
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// One batch, as Keras's iterators yield it: <c>x</c> alone, <c>(x, y)</c> or <c>(x, y, sample_weight)</c>.
@@ -62,7 +62,7 @@ public sealed partial class Batch : IDisposable
     /// <summary>The images as contiguous float32 memory, when the batch is float32.</summary>
     public Memory<float> AsMemory() => Buffer is { } b
         ? b.AsMemory(0, (int)x.size)
-        : Interop.NDArrayMemory.Memory<float>(x, nameof(x));
+        : Interop.NDArrayMemory.AsMemory<float>(x, nameof(x));
 
     /// <summary>Keras returns x alone when there are no labels.</summary>
     public static implicit operator NDArray(Batch batch) => batch.x;

@@ -1,10 +1,12 @@
-using Keras.Preprocessing.Memory.Gpu;
+using Keras.Preprocessing.Memory.Devices;
+using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int, string)"/>
@@ -48,7 +50,7 @@ public sealed class NumpyArrayIterator : KerasIterator
 
     private NumpyArrayIterator(
         ImageDataGenerator generator, DeviceSpec device, Prepared p, Sharding sharding, int batchSize, bool shuffle, int? seed, string? saveToDir, string savePrefix, string saveFormat, int workers, int prefetch)
-        : base(sharding.Range(p.Count).Count, batchSize, shuffle, seed, prefetch)
+        : base(sharding.SliceOf(p.Count).Count, batchSize, shuffle, seed, prefetch)
     {
         _sharding = sharding;
         _total = p.Count;
@@ -71,7 +73,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         _workers = workers > 0 ? workers : Environment.ProcessorCount;
 
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
-        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers));
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution));
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
@@ -105,8 +107,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     public string save_format { get; }
 
     /// <summary>
-    /// Where the images are augmented, as chosen by <c>flow(device: ...)</c>: "cpu", "cuda:N", or "ilgpu-cpu"
-    /// (tests). "auto" resolves to what it picked; a GPU that cannot hold a batch reports "cpu".
+    /// Where the images are augmented, as chosen by <c>flow(device: ...)</c>: "cpu" or "cuda:N". "auto" resolves to what it picked; a GPU that cannot hold a batch reports "cpu".
     /// </summary>
     public string device => _augmenter.Device;
 
@@ -117,7 +118,8 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// </summary>
     public DeviceBatch next_on_device()
     {
-        if (_augmenter.Executor is not GpuAugmentationExecutor gpu)
+        var executor = _augmenter.Executor;
+        if (!executor.HasDeviceMemory)
         {
             throw new InvalidOperationException(
                 $"`next_on_device()` needs a GPU device, but this iterator augments on \"{device}\": create it with flow(..., device: \"gpu\").");
@@ -126,15 +128,14 @@ public sealed class NumpyArrayIterator : KerasIterator
         return ServeNext((epochNumber, indices) =>
         {
             var sources = SourceIndices(indices);
-            var buffer = gpu.ExecuteToDevice(_augmenter.Request(_images, sources, sources, EffectiveSeed, epochNumber));
+            var images = executor.ExecuteOnDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber));
             return new DeviceBatch(
-                buffer,
+                images,
                 [indices.Length, .. _images.Geometry.Shape],
                 device,
                 _labels?.Gather(indices),
                 _weights?.Gather(indices),
-                indices,
-                gpu.ReturnDeviceBuffer);
+                indices);
         });
     }
 
@@ -153,7 +154,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     internal ImageArray Images => _images;
 
     /// <inheritdoc />
-    protected override int PrefetchThreads => _workers;
+    private protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
     protected override Batch BuildBatch(long epochNumber, int[] indices)
@@ -172,7 +173,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     }
 
     /// <inheritdoc />
-    private protected override int[] CreateOrder(long epochNumber) => _sharding.Order(_total, shuffle, EffectiveSeed, epochNumber);
+    private protected override int[] CreateOrder(long epochNumber) => _sharding.CreateOrder(_total, shuffle, EffectiveSeed, epochNumber);
 
     /// <summary>Positions in <see cref="x"/> of the served samples (a training subset starts past the validation part).</summary>
     private int[] SourceIndices(int[] indices)

@@ -1,3 +1,5 @@
+using Keras.Preprocessing.Memory.Image;
+
 namespace Keras.Preprocessing.Memory;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections;
+using Keras.Preprocessing.Memory.Iterators;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// Keras's <c>Iterator</c> contract: <c>len</c> batches per epoch, batch i = index_array[i·bs : (i+1)·bs] (the last
@@ -16,16 +17,12 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     private readonly Queue<Task<Batch>> _inFlight = new();
     private readonly Queue<Cursor> _cursorsAfter = new(); // the served cursor once each in-flight batch is handed out
     [NumSharp.NDBorrowed] // requests only: their batches are the tasks in _inFlight, disposed as those are
-    private readonly Queue<(Ticket Ticket, TaskCompletionSource<Batch> Result)> _work = new(); // prefetch requests, in order
-    private int _producers; // producer threads running
+    private readonly PrefetchWorkers<Batch> _workers = new("KerasIterator prefetch");
     private Cursor _reserved; // where the next reservation starts (runs ahead of _served when prefetching)
     private Cursor _served;   // what callers have been handed
     private long _orderEpoch = -1;
     private int[] _order = [];
     private bool _disposed;
-
-    /// <summary>How long an idle prefetch producer thread waits for work before it exits (tests shorten it).</summary>
-    internal static int ProducerIdleMilliseconds { get; set; } = 2000;
 
     /// <summary>Sets up the iterator over <paramref name="n"/> samples.</summary>
     protected KerasIterator(int n, int batch_size, bool shuffle, int? seed, int prefetch)
@@ -45,7 +42,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         this.shuffle = shuffle;
         this.seed = seed;
         EffectiveSeed = seed ?? Random.Shared.NextInt64();
-        Prefetch = prefetch;
+        this.prefetch = prefetch;
     }
 
     /// <summary>Number of samples (Keras <c>n</c>).</summary>
@@ -115,10 +112,10 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     public int Count => len;
 
     /// <summary>How many batches are computed ahead in the background (0: none).</summary>
-    public int Prefetch { get; }
+    public int prefetch { get; }
 
     /// <summary>The seed actually used.</summary>
-    protected long EffectiveSeed { get; }
+    private protected long EffectiveSeed { get; }
 
     /// <summary>Batch <paramref name="idx"/> of the current epoch (Keras <c>__getitem__</c>).</summary>
     public Batch this[int idx]
@@ -152,15 +149,15 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            if (Prefetch == 0)
+            if (prefetch == 0)
             {
                 ticket = Reserve();
                 _served = _reserved;
             }
             else
             {
-                // Keep Prefetch batches computing beyond the one handed out now, in reservation order.
-                while (_inFlight.Count < Prefetch + 1)
+                // Keep prefetch batches computing beyond the one handed out now, in reservation order.
+                while (_inFlight.Count < prefetch + 1)
                 {
                     var t = Reserve();
                     _inFlight.Enqueue(Produce(t));
@@ -259,27 +256,13 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
 
             _disposed = true;
-            Monitor.PulseAll(_gate); // producers finish what is queued (as cancelled) and exit
             pending = [.. _inFlight];
             _inFlight.Clear();
             _cursorsAfter.Clear();
-
-            // Wait for every producer thread, including one still building a batch nobody will take.
-            while (_producers > 0)
-            {
-                Monitor.Wait(_gate);
-            }
         }
 
-        WaitQuietly(pending);
-        foreach (var task in pending)
-        {
-            if (task.IsCompletedSuccessfully)
-            {
-                task.Result.Dispose();
-            }
-        }
-
+        _workers.Stop();
+        PrefetchWorkers<Batch>.DisposeAfterWaiting(pending);
         Dispose(true);
         GC.SuppressFinalize(this);
     }
@@ -339,113 +322,28 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         var pending = _inFlight.ToArray();
         _inFlight.Clear();
         _cursorsAfter.Clear();
-        foreach (var task in pending)
-        {
-            // Finished or not, nobody will read these batches: give their buffers back when they are done.
-            task.ContinueWith(t =>
-            {
-                if (t.IsCompletedSuccessfully)
-                {
-                    t.Result.Dispose();
-                }
-            }, TaskScheduler.Default);
-        }
+        PrefetchWorkers<Batch>.DisposeWhenDone(pending);
     }
 
     /// <summary>Producer threads still running (for tests: zero once <see cref="Dispose()"/> returns).</summary>
-    internal int PendingBackgroundWork
+    internal int PendingBackgroundWork => _workers.Running;
+
+    /// <summary>How long an idle prefetch producer thread waits for work before it exits (tests shorten it).</summary>
+    internal int ProducerIdleMilliseconds
     {
-        get
-        {
-            lock (_gate)
-            {
-                return _producers;
-            }
-        }
+        get => _workers.IdleMilliseconds;
+        set => _workers.IdleMilliseconds = value;
     }
 
     /// <summary>
-    /// How many threads build prefetched batches, each a whole batch at a time (see <see cref="Produce"/>). The
-    /// base builds one at a time; an iterator whose batches can be built side by side may use more.
+    /// How many threads build prefetched batches, each a whole batch at a time (see <see cref="PrefetchWorkers{T}"/>).
+    /// The base builds one at a time; an iterator whose batches can be built side by side may use more.
     /// </summary>
-    protected virtual int PrefetchThreads => 1;
+    private protected virtual int PrefetchThreads => 1;
 
-    /// <summary>
-    /// Queues a batch for the producer threads (started on first use, at most one per batch in flight). Dedicated
-    /// threads, not a thread-pool task per batch: pool tasks blocking on the pool work of their own Parallel.For
-    /// left cores idle and made the pool inject threads, so prefetching was slower than none. Called under the gate.
-    /// </summary>
-    private Task<Batch> Produce(Ticket ticket)
-    {
-        var result = new TaskCompletionSource<Batch>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _work.Enqueue((ticket, result));
-        if (_producers < Math.Min(PrefetchThreads, Prefetch + 1))
-        {
-            _producers++;
-            new Thread(ProducerLoop) { IsBackground = true, Name = $"KerasIterator prefetch {_producers}" }.Start();
-        }
-
-        Monitor.PulseAll(_gate);
-        return result.Task;
-    }
-
-    private void ProducerLoop()
-    {
-        while (true)
-        {
-            (Ticket Ticket, TaskCompletionSource<Batch> Result) item;
-            bool cancelled;
-            lock (_gate)
-            {
-                // An idle producer exits (Produce starts another when needed), so an iterator that is dropped
-                // without Dispose is not kept alive, nor its thread, by a producer waiting for work forever.
-                while (_work.Count == 0 && !_disposed)
-                {
-                    if (!Monitor.Wait(_gate, ProducerIdleMilliseconds) && _work.Count == 0)
-                    {
-                        break;
-                    }
-                }
-
-                if (_work.Count == 0)
-                {
-                    _producers--;
-                    Monitor.PulseAll(_gate); // Dispose waits for the last producer
-                    return;
-                }
-
-                item = _work.Dequeue();
-                cancelled = _disposed;
-            }
-
-            if (cancelled)
-            {
-                item.Result.SetCanceled();
-                continue;
-            }
-
-            try
-            {
-                item.Result.SetResult(BuildBatch(item.Ticket.Epoch, item.Ticket.Indices));
-            }
-            catch (Exception e)
-            {
-                item.Result.SetException(e);
-            }
-        }
-    }
-
-    private static void WaitQuietly(Task[] tasks)
-    {
-        try
-        {
-            Task.WaitAll(tasks);
-        }
-        catch (AggregateException)
-        {
-            // Cancelled or failed work that nobody asked for any more.
-        }
-    }
+    /// <summary>Queues a batch for the producer threads (at most one per batch in flight). Called under the gate.</summary>
+    private Task<Batch> Produce(Ticket ticket) =>
+        _workers.Enqueue(() => BuildBatch(ticket.Epoch, ticket.Indices), Math.Min(PrefetchThreads, prefetch + 1));
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 

@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Image;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory;

@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>A Keras <c>y_col</c>: one column name, or a list of them (for <c>multi_output</c> and <c>raw</c>).</summary>
 public readonly struct ColumnNames
@@ -12,10 +12,10 @@ public readonly struct ColumnNames
     }
 
     /// <summary>True when given as a list (Keras checks <c>isinstance(y_col, list)</c>).</summary>
-    public bool IsList { get; }
+    internal bool IsList { get; }
 
     /// <summary>The names (Keras's default "class" when none were given).</summary>
-    public IReadOnlyList<string> Names => _names ?? ["class"];
+    internal IReadOnlyList<string> Names => _names ?? ["class"];
 
     /// <summary>One column.</summary>
     public static implicit operator ColumnNames(string name) => new([name ?? throw new ArgumentNullException(nameof(name))], false);

@@ -1,9 +1,11 @@
+using Keras.Preprocessing.Memory.Image;
+using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Sources;
 using Microsoft.Data.Analysis;
 using Microsoft.ML.Data;
 using NumSharp;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// Keras's <c>DataFrameIterator</c>, what <c>flow_from_dataframe</c> returns: images named (or held as encoded

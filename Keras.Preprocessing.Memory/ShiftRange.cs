@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Parameters;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// A Keras <c>width_shift_range</c> / <c>height_shift_range</c> value, in any of the forms Keras accepts:
@@ -37,22 +37,22 @@ public readonly struct ShiftRange : IEquatable<ShiftRange>
         new(0, (double[])(values ?? throw new ArgumentNullException(nameof(values))).Clone(), false);
 
     /// <summary>True when this range draws nothing (Keras treats 0, 0.0 and an empty list as off).</summary>
-    public bool IsOff => _choices is null ? _scalar == 0 : _choices.Length == 0;
+    internal bool IsOff => _choices is null ? _scalar == 0 : _choices.Length == 0;
 
     /// <summary>True for the float form (uniform draw).</summary>
-    public bool IsUniform => _choices is null && !_isInteger;
+    internal bool IsUniform => _choices is null && !_isInteger;
 
     /// <summary>True for the int form (a draw from 0..n-1).</summary>
-    public bool IsIntegerCount => _choices is null && _isInteger;
+    internal bool IsIntegerCount => _choices is null && _isInteger;
 
     /// <summary>The scalar of the float or int forms.</summary>
-    public double Scalar => _scalar;
+    internal double Scalar => _scalar;
 
     /// <summary>The values of the array form, or empty.</summary>
-    public ReadOnlySpan<double> Choices => _choices;
+    internal ReadOnlySpan<double> Choices => _choices;
 
     /// <summary>True when the draw is a fraction of the image size (largest value below 1).</summary>
-    public bool IsFraction => (_choices is null ? _scalar : (_choices.Length == 0 ? 0 : _choices.Max())) < 1;
+    internal bool IsFraction => (_choices is null ? _scalar : (_choices.Length == 0 ? 0 : _choices.Max())) < 1;
 
     internal void Validate(string parameterName)
     {

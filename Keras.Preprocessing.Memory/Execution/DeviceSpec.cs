@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Keras.Preprocessing.Memory.Gpu;
+namespace Keras.Preprocessing.Memory.Execution;
 
 /// <summary>What kind of device a <c>device</c> string asks for.</summary>
 internal enum DeviceKind
@@ -14,15 +14,17 @@ internal enum DeviceKind
     /// <summary>CUDA GPU number <see cref="DeviceSpec.Index"/>.</summary>
     Cuda,
 
-    /// <summary>The GPU executor on ILGPU's CPU accelerator: the GPU code path without a GPU, for tests.</summary>
+    /// <summary>
+    /// The GPU executor on ILGPU's CPU accelerator: the GPU code path without a GPU. No <c>device</c> string names
+    /// it; tests reach it through <see cref="ExecutionOptions.GpuKernelsOnCpu"/>.
+    /// </summary>
     IlgpuCpu,
 }
 
 /// <summary>
 /// A parsed <c>device</c> argument, spelled as TensorFlow spells devices: <c>"auto"</c>, <c>"cpu"</c>,
 /// <c>"gpu"</c>/<c>"cuda"</c> (device 0), <c>"gpu:1"</c>/<c>"cuda:1"</c>, optionally with TensorFlow's
-/// <c>"/device:GPU:1"</c> or <c>"/gpu:1"</c> prefix forms, in any case. <c>"ilgpu-cpu"</c> runs the GPU kernels
-/// on ILGPU's CPU accelerator and exists for tests.
+/// <c>"/device:GPU:1"</c> or <c>"/gpu:1"</c> prefix forms, in any case.
 /// </summary>
 internal readonly record struct DeviceSpec(DeviceKind Kind, int Index)
 {
@@ -45,8 +47,6 @@ internal readonly record struct DeviceSpec(DeviceKind Kind, int Index)
                 return new DeviceSpec(DeviceKind.Auto, 0);
             case "cpu" or "cpu:0":
                 return new DeviceSpec(DeviceKind.Cpu, 0);
-            case "ilgpu-cpu":
-                return new DeviceSpec(DeviceKind.IlgpuCpu, 0);
             case "gpu" or "cuda":
                 return new DeviceSpec(DeviceKind.Cuda, 0);
         }
@@ -63,7 +63,7 @@ internal readonly record struct DeviceSpec(DeviceKind Kind, int Index)
             nameof(device));
     }
 
-    /// <summary>The canonical name: "auto", "cpu", "cuda:N" or "ilgpu-cpu".</summary>
+    /// <summary>The canonical name: "auto", "cpu", "cuda:N", or "ilgpu-cpu" for the kernels on ILGPU's CPU accelerator (tests).</summary>
     public override string ToString() => Kind switch
     {
         DeviceKind.Auto => "auto",

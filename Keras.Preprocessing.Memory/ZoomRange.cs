@@ -1,4 +1,4 @@
-namespace Keras.Preprocessing.Memory.Parameters;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// A Keras <c>zoom_range</c>: a scalar z means [1 - z, 1 + z]; a pair [lower, upper] is used as given.
@@ -16,13 +16,13 @@ public readonly struct ZoomRange : IEquatable<ZoomRange>
     }
 
     /// <summary>The lower zoom factor.</summary>
-    public double Lower => 1 - _lowerOffset;
+    internal double Lower => 1 - _lowerOffset;
 
     /// <summary>The upper zoom factor.</summary>
-    public double Upper => 1 + _upperOffset;
+    internal double Upper => 1 + _upperOffset;
 
     /// <summary>True when Keras draws no zoom (the range is exactly [1, 1]).</summary>
-    public bool IsOff => Lower == 1 && Upper == 1;
+    internal bool IsOff => Lower == 1 && Upper == 1;
 
     /// <summary>A scalar z: [1 - z, 1 + z].</summary>
     public static implicit operator ZoomRange(double value) => new(1 - value, 1 + value);

@@ -1,6 +1,7 @@
+using Keras.Preprocessing.Memory.Iterators;
 using Keras.Preprocessing.Memory.Sources;
 
-namespace Keras.Preprocessing.Memory.Iterators;
+namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// Keras's <c>DirectoryIterator</c>, what <c>flow_from_directory</c> returns: one sub-directory per class, every

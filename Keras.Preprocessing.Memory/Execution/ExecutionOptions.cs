@@ -1,0 +1,27 @@
+namespace Keras.Preprocessing.Memory.Execution;
+
+/// <summary>
+/// How executors are chosen and built, beyond the user's <c>device</c>/<c>workers</c> arguments. The defaults are
+/// the product's; tests pass other values (through <c>ImageDataGenerator.Execution</c>) instead of flipping
+/// process-wide switches, so test classes that use them can run in parallel.
+/// </summary>
+internal sealed record ExecutionOptions
+{
+    /// <summary>The product's options: probe CUDA, plan for the device's memory, use every vector width the CPU has.</summary>
+    public static ExecutionOptions Default { get; } = new();
+
+    /// <summary>Replaces the probed CUDA device count (e.g. 0 to act as a machine without a GPU); null: probe.</summary>
+    public int? CudaDeviceCount { get; init; }
+
+    /// <summary>Device bytes a GPU executor may plan for; null: the device's memory less a margin.</summary>
+    public long? GpuMemoryBudget { get; init; }
+
+    /// <summary>
+    /// Runs what asks for a GPU ("gpu", "cuda:N", or "auto") on ILGPU's CPU accelerator: the GPU kernels without
+    /// a GPU. The iterator then reports the device "ilgpu-cpu".
+    /// </summary>
+    public bool GpuKernelsOnCpu { get; init; }
+
+    /// <summary>Whether the CPU engine may use AVX-512 where the CPU has it (tests turn it off to cover the narrower paths).</summary>
+    public bool WideVectors { get; init; } = true;
+}

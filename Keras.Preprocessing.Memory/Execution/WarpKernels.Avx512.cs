@@ -1,0 +1,100 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Keras.Preprocessing.Memory.Parameters;
+using Keras.Preprocessing.Memory.PixelMath;
+using Keras.Preprocessing.Memory.Sources;
+
+namespace Keras.Preprocessing.Memory.Execution;
+
+/// <summary>The AVX-512 paths of the warp: four pixels per 16-lane vector.</summary>
+internal static unsafe partial class WarpKernels
+{
+    /// <summary>
+    /// AVX-512 form of <see cref="WarpPackedBilinear"/>: coordinates of eight pixels per step in double lanes, then four
+    /// pixels per 16-lane vector (a pixel's 4 lanes each), the same lane-wise <see cref="Taps.Blend"/> steps. With 3
+    /// channels the lanes are compacted before the store, whose last 4 lanes spill into the next two output pixels
+    /// (written after), so <paramref name="end"/> keeps two pixels of the row beyond the last group. Works in groups
+    /// of eight, and a final group of four.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end)
+        where T : unmanaged
+    {
+        var lanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        Vector512<double> y0 = Vector512.Create(y), x0 = Vector512.Create(x), vdy = Vector512.Create(dy), vdx = Vector512.Create(dx);
+        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(lastTopLeft);
+
+        // Lane k of a 4-pixel vector belongs to pixel k / 4: these spread per-pixel weights over the pixel's lanes.
+        var spreadLow = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        var spreadHigh = spreadLow + Vector512.Create(4);
+        var compact = channels == 3
+            ? Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15)
+            : Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        while (c + 4 <= end)
+        {
+            var cc = Vector512.Create((double)c) + lanes;
+            var yy = y0 + (cc * vdy);
+            var xx = x0 + (cc * vdx);
+            var iy = Avx512F.ConvertToVector256Int32WithTruncation(yy);
+            var ix = Avx512F.ConvertToVector256Int32WithTruncation(xx);
+            var wy = Avx512F.ConvertToVector256Single(yy - Avx512F.ConvertToVector512Double(iy)).ToVector512Unsafe();
+            var wx = Avx512F.ConvertToVector256Single(xx - Avx512F.ConvertToVector512Double(ix)).ToVector512Unsafe();
+            var offsets = (iy * rowStride) + (ix * pixelStride);
+
+            // A last group of only four pixels (short rows) ignores the upper lanes, which may lie past the interior.
+            bool both = c + 8 <= end;
+            var tooFar = Vector256.GreaterThan(offsets, limit);
+            if (both ? tooFar != Vector256<int>.Zero : tooFar.GetLower() != Vector128<int>.Zero)
+            {
+                break;
+            }
+
+            float* o = outRow + (c * channels);
+            BlendFour(src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
+            if (!both)
+            {
+                c += 4;
+                break;
+            }
+
+            BlendFour(src, offsets.GetUpper(), o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact);
+            c += 8;
+        }
+
+        return c;
+    }
+
+    /// <summary>Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector; <paramref name="offsets"/> are their top-left taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendFour<T>(T* src, Vector128<int> offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact)
+        where T : unmanaged
+    {
+        T* p0 = src + offsets.ToScalar(), p1 = src + offsets.GetElement(1), p2 = src + offsets.GetElement(2), p3 = src + offsets.GetElement(3);
+        var topLeft = Load4x4(p0, p1, p2, p3);
+        var topRight = Load4x4(p0 + ps, p1 + ps, p2 + ps, p3 + ps);
+        var bottomLeft = Load4x4(p0 + rs, p1 + rs, p2 + rs, p3 + rs);
+        var bottomRight = Load4x4(p0 + rs + ps, p1 + rs + ps, p2 + rs + ps, p3 + rs + ps);
+        var top = topLeft + (colWeight * (topRight - topLeft));
+        var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
+        var v = top + (rowWeight * (bottom - top));
+        (ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v).Store(o);
+    }
+
+    /// <summary>Four elements at each of four addresses, as 16 float32 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load4x4<T>(T* a, T* b, T* c, T* d)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.Create(
+                Vector256.Create(Vector128.Load((float*)a), Vector128.Load((float*)b)),
+                Vector256.Create(Vector128.Load((float*)c), Vector128.Load((float*)d)));
+        }
+
+        var bytes = Vector128.Create(Unsafe.ReadUnaligned<uint>(a), Unsafe.ReadUnaligned<uint>(b), Unsafe.ReadUnaligned<uint>(c), Unsafe.ReadUnaligned<uint>(d)).AsByte();
+        return Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(bytes));
+    }
+}

@@ -1,0 +1,49 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Keras.Preprocessing.Memory.Execution;
+
+namespace Keras.Preprocessing.Memory.Gpu;
+
+/// <summary>A batch left in a GPU executor's device memory; disposing it returns the buffer to the executor's pool.</summary>
+internal sealed class GpuDeviceImages : IDeviceImages
+{
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _buffer;
+    private readonly Action<MemoryBuffer1D<float, Stride1D.Dense>> _return;
+    private int _disposed;
+
+    public GpuDeviceImages(MemoryBuffer1D<float, Stride1D.Dense> buffer, long length, Action<MemoryBuffer1D<float, Stride1D.Dense>> onDispose)
+    {
+        _buffer = buffer;
+        _return = onDispose;
+        Length = length;
+    }
+
+    public long Length { get; }
+
+    public IntPtr NativePointer => _buffer.NativePtr;
+
+    /// <summary>The values as an ILGPU view (internal: the public surface does not expose ILGPU types).</summary>
+    public ArrayView1D<float, Stride1D.Dense> View
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            return _buffer.View.SubView(0, Length);
+        }
+    }
+
+    public float[] Download()
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _buffer.Accelerator.Bind(); // the caller's thread may not have the device's context yet
+        return _buffer.View.SubView(0, Length).GetAsArray1D();
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _return(_buffer);
+        }
+    }
+}
