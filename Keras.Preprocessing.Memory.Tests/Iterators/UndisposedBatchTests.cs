@@ -27,7 +27,7 @@ public sealed class UndisposedBatchTests
 
         Assert.IsGreaterThan(0, generator.Buffers.Collections, "the pool asked the collector for dropped batches");
         Assert.IsLessThanOrEqualTo(
-            (24L << 20) + (4 * batchBytes),
+            (8L << 20) + (4 * batchBytes),
             generator.Buffers.OutstandingBytes,
             $"undisposed bytes stay bounded: {generator.Buffers.OutstandingBytes >> 20} MiB out");
     }

@@ -32,7 +32,7 @@ internal sealed unsafe class BufferPool
     /// Bytes of undisposed batches allowed beyond the live mark before renting asks the collector which are
     /// dropped. At least <see cref="MinSlackBuffers"/> buffers, so large batches do not collect every time.
     /// </summary>
-    private const long Slack = 16L << 20;
+    private const long Slack = 8L << 20;
 
     private const int MinSlackBuffers = 3;
 
