@@ -210,12 +210,51 @@ internal static unsafe class Gemm
         float* a4 = a + (aRow * (rows > 4 ? 4 : 0)), a5 = a + (aRow * (rows > 5 ? 5 : 0)), a6 = a + (aRow * (rows > 6 ? 6 : 0)), a7 = a + (aRow * (rows > 7 ? 7 : 0));
         if (Vector512.IsHardwareAccelerated)
         {
-            Tile512(a0, a1, a2, a3, a4, a5, a6, a7, aStep, rows, b, bStep, depth, accumulate, c, cRow, width);
+            // Two 4-row halves: with 16 vector accumulators in one loop the JIT keeps them on the stack.
+            Tile512x4(a0, a1, a2, a3, aStep, Math.Min(rows, 4), b, bStep, depth, accumulate, c, cRow, width);
+            if (rows > 4)
+            {
+                Tile512x4(a4, a5, a6, a7, aStep, rows - 4, b, bStep, depth, accumulate, c + (4 * cRow), cRow, width);
+            }
         }
         else
         {
             Tile256(a0, a1, a2, a3, a4, a5, a6, a7, aStep, rows, b, bStep, depth, accumulate, c, cRow, width);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile512x4(float* a0, float* a1, float* a2, float* a3, long aStep, int rows, float* b, long bStep, int depth, bool accumulate, float* c, long cRow, int width)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (long p = 0, ap = 0, bp = 0; p < depth; p++, ap += aStep, bp += bStep)
+        {
+            var b0 = Vector512.Load(b + bp);
+            var b1 = Vector512.Load(b + bp + 16);
+            var x = Vector512.Create(a0[ap]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[ap]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[ap]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[ap]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+        }
+
+        float* sums = stackalloc float[4 * 32];
+        Vector512.Store(c00, sums);
+        Vector512.Store(c01, sums + 16);
+        Vector512.Store(c10, sums + 32);
+        Vector512.Store(c11, sums + 48);
+        Vector512.Store(c20, sums + 64);
+        Vector512.Store(c21, sums + 80);
+        Vector512.Store(c30, sums + 96);
+        Vector512.Store(c31, sums + 112);
+        Store(new ReadOnlySpan<float>(sums, 4 * 32), 32, rows, accumulate, c, cRow, width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -253,8 +292,25 @@ internal static unsafe class Gemm
             c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
 
-        Span<Vector512<float>> sums = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71];
-        Store(MemoryMarshal.Cast<Vector512<float>, float>(sums), 32, rows, accumulate, c, cRow, width);
+        // Stored one by one (a collection of the accumulators would make the JIT keep them on the stack in the loop).
+        float* sums = stackalloc float[TileRows * 32];
+        Vector512.Store(c00, sums);
+        Vector512.Store(c01, sums + 16);
+        Vector512.Store(c10, sums + 32);
+        Vector512.Store(c11, sums + 48);
+        Vector512.Store(c20, sums + 64);
+        Vector512.Store(c21, sums + 80);
+        Vector512.Store(c30, sums + 96);
+        Vector512.Store(c31, sums + 112);
+        Vector512.Store(c40, sums + 128);
+        Vector512.Store(c41, sums + 144);
+        Vector512.Store(c50, sums + 160);
+        Vector512.Store(c51, sums + 176);
+        Vector512.Store(c60, sums + 192);
+        Vector512.Store(c61, sums + 208);
+        Vector512.Store(c70, sums + 224);
+        Vector512.Store(c71, sums + 240);
+        Store(new ReadOnlySpan<float>(sums, TileRows * 32), 32, rows, accumulate, c, cRow, width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -292,8 +348,24 @@ internal static unsafe class Gemm
             c71 = Vector256.FusedMultiplyAdd(x, b1, c71);
         }
 
-        Span<Vector256<float>> sums = [c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71];
-        Store(MemoryMarshal.Cast<Vector256<float>, float>(sums), 16, rows, accumulate, c, cRow, width);
+        float* sums = stackalloc float[TileRows * 16];
+        Vector256.Store(c00, sums);
+        Vector256.Store(c01, sums + 8);
+        Vector256.Store(c10, sums + 16);
+        Vector256.Store(c11, sums + 24);
+        Vector256.Store(c20, sums + 32);
+        Vector256.Store(c21, sums + 40);
+        Vector256.Store(c30, sums + 48);
+        Vector256.Store(c31, sums + 56);
+        Vector256.Store(c40, sums + 64);
+        Vector256.Store(c41, sums + 72);
+        Vector256.Store(c50, sums + 80);
+        Vector256.Store(c51, sums + 88);
+        Vector256.Store(c60, sums + 96);
+        Vector256.Store(c61, sums + 104);
+        Vector256.Store(c70, sums + 112);
+        Vector256.Store(c71, sums + 120);
+        Store(new ReadOnlySpan<float>(sums, TileRows * 16), 16, rows, accumulate, c, cRow, width);
     }
 
     private static void Store(ReadOnlySpan<float> sums, int strip, int rows, bool accumulate, float* c, long cRow, int width)
