@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Keras.Preprocessing.Memory.Execution;
@@ -84,8 +83,9 @@ internal sealed class PackedMatrix(float[] data, int rows, int cols)
 
 /// <summary>
 /// Single-precision matrix products for ZCA, blocked for registers and cache with 512- or 256-bit vectors: a
-/// register tile of 8 rows × <see cref="Strip"/> columns accumulates over the whole inner dimension with fused
-/// multiply-adds (16 accumulators), one broadcast per row and <see cref="Strip"/>/lanes loads per step.
+/// tile of 8 rows × <see cref="Strip"/> columns, computed as two register tiles of 4 rows (8 accumulators: with
+/// 16 the JIT kept them on the stack, at 1.7x the cost), accumulates over the whole inner dimension with fused
+/// multiply-adds, one broadcast per row and two vector loads per step.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -219,7 +219,11 @@ internal static unsafe class Gemm
         }
         else
         {
-            Tile256(a0, a1, a2, a3, a4, a5, a6, a7, aStep, rows, b, bStep, depth, accumulate, c, cRow, width);
+            Tile256x4(a0, a1, a2, a3, aStep, Math.Min(rows, 4), b, bStep, depth, accumulate, c, cRow, width);
+            if (rows > 4)
+            {
+                Tile256x4(a4, a5, a6, a7, aStep, rows - 4, b, bStep, depth, accumulate, c + (4 * cRow), cRow, width);
+            }
         }
     }
 
@@ -258,66 +262,9 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile512(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* a6, float* a7, long aStep, int rows, float* b, long bStep, int depth, bool accumulate, float* c, long cRow, int width)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (long p = 0, ap = 0, bp = 0; p < depth; p++, ap += aStep, bp += bStep)
-        {
-            var b0 = Vector512.Load(b + bp);
-            var b1 = Vector512.Load(b + bp + 16);
-            var x = Vector512.Create(a0[ap]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a1[ap]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a2[ap]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a3[ap]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a4[ap]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a5[ap]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a6[ap]);
-            c60 = Vector512.FusedMultiplyAdd(x, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a7[ap]);
-            c70 = Vector512.FusedMultiplyAdd(x, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-        }
-
-        // Stored one by one (a collection of the accumulators would make the JIT keep them on the stack in the loop).
-        float* sums = stackalloc float[TileRows * 32];
-        Vector512.Store(c00, sums);
-        Vector512.Store(c01, sums + 16);
-        Vector512.Store(c10, sums + 32);
-        Vector512.Store(c11, sums + 48);
-        Vector512.Store(c20, sums + 64);
-        Vector512.Store(c21, sums + 80);
-        Vector512.Store(c30, sums + 96);
-        Vector512.Store(c31, sums + 112);
-        Vector512.Store(c40, sums + 128);
-        Vector512.Store(c41, sums + 144);
-        Vector512.Store(c50, sums + 160);
-        Vector512.Store(c51, sums + 176);
-        Vector512.Store(c60, sums + 192);
-        Vector512.Store(c61, sums + 208);
-        Vector512.Store(c70, sums + 224);
-        Vector512.Store(c71, sums + 240);
-        Store(new ReadOnlySpan<float>(sums, TileRows * 32), 32, rows, accumulate, c, cRow, width);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile256(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, float* a6, float* a7, long aStep, int rows, float* b, long bStep, int depth, bool accumulate, float* c, long cRow, int width)
+    private static void Tile256x4(float* a0, float* a1, float* a2, float* a3, long aStep, int rows, float* b, long bStep, int depth, bool accumulate, float* c, long cRow, int width)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         for (long p = 0, ap = 0, bp = 0; p < depth; p++, ap += aStep, bp += bStep)
         {
             var b0 = Vector256.Load(b + bp);
@@ -334,21 +281,9 @@ internal static unsafe class Gemm
             x = Vector256.Create(a3[ap]);
             c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
             c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a4[ap]);
-            c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
-            c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a5[ap]);
-            c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
-            c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-            x = Vector256.Create(a6[ap]);
-            c60 = Vector256.FusedMultiplyAdd(x, b0, c60);
-            c61 = Vector256.FusedMultiplyAdd(x, b1, c61);
-            x = Vector256.Create(a7[ap]);
-            c70 = Vector256.FusedMultiplyAdd(x, b0, c70);
-            c71 = Vector256.FusedMultiplyAdd(x, b1, c71);
         }
 
-        float* sums = stackalloc float[TileRows * 16];
+        float* sums = stackalloc float[4 * 16];
         Vector256.Store(c00, sums);
         Vector256.Store(c01, sums + 8);
         Vector256.Store(c10, sums + 16);
@@ -357,15 +292,7 @@ internal static unsafe class Gemm
         Vector256.Store(c21, sums + 40);
         Vector256.Store(c30, sums + 48);
         Vector256.Store(c31, sums + 56);
-        Vector256.Store(c40, sums + 64);
-        Vector256.Store(c41, sums + 72);
-        Vector256.Store(c50, sums + 80);
-        Vector256.Store(c51, sums + 88);
-        Vector256.Store(c60, sums + 96);
-        Vector256.Store(c61, sums + 104);
-        Vector256.Store(c70, sums + 112);
-        Vector256.Store(c71, sums + 120);
-        Store(new ReadOnlySpan<float>(sums, TileRows * 16), 16, rows, accumulate, c, cRow, width);
+        Store(new ReadOnlySpan<float>(sums, 4 * 16), 16, rows, accumulate, c, cRow, width);
     }
 
     private static void Store(ReadOnlySpan<float> sums, int strip, int rows, bool accumulate, float* c, long cRow, int width)
