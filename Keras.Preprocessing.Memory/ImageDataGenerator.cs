@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Augmentations;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sampling;
@@ -50,6 +51,13 @@ public sealed partial class ImageDataGenerator
     /// <param name="validation_split">Fraction of images reserved for validation (strictly between 0 and 1).</param>
     /// <param name="interpolation_order">0 (nearest) or 1 (bilinear, default), as scipy's spline order.</param>
     /// <param name="dtype">Dtype of the generated arrays: "float32" (default) or "float64".</param>
+    /// <param name="random_erasing">Beyond Keras (torchvision <c>RandomErasing(p=...)</c>): the probability that a random
+    /// rectangle of each image is erased, as the last step, after standardization (default 0: off, no draw).</param>
+    /// <param name="random_erasing_scale">Beyond Keras (torchvision <c>scale</c>): range of the erased area as a fraction of the
+    /// image (default (0.02, 0.33)).</param>
+    /// <param name="random_erasing_ratio">Beyond Keras (torchvision <c>ratio</c>): range of the rectangle's aspect ratio
+    /// height / width, drawn log-uniformly (default (0.3, 3.3)).</param>
+    /// <param name="random_erasing_value">Beyond Keras (torchvision <c>value</c>): the fill, a number (default 0) or "random".</param>
     public ImageDataGenerator(
         bool featurewise_center = false,
         bool samplewise_center = false,
@@ -73,7 +81,11 @@ public sealed partial class ImageDataGenerator
         string data_format = "channels_last",
         double validation_split = 0.0,
         int interpolation_order = 1,
-        string dtype = "float32")
+        string dtype = "float32",
+        double random_erasing = 0,
+        (double Low, double High)? random_erasing_scale = null,
+        (double Low, double High)? random_erasing_ratio = null,
+        ErasingValue random_erasing_value = default)
     {
         var format = DataFormats.Parse(data_format);
         var mode = FillModes.Parse(fill_mode);
@@ -93,9 +105,13 @@ public sealed partial class ImageDataGenerator
             throw new ArgumentException($"`rescale` should be a finite number or null. Received: {r}", nameof(rescale));
         }
 
+        var scale = random_erasing_scale ?? (0.02, 0.33);
+        var ratio = random_erasing_ratio ?? (0.3, 3.3);
+        var erasing = new RandomErasing.Settings(
+            random_erasing, scale.Low, scale.High, ratio.Low, ratio.High, (float)random_erasing_value.Value, random_erasing_value.IsRandom);
         Settings = new AugmentationSettings(
             rotation_range, width_shift_range, height_shift_range, brightness_range, shear_range, zoom_range,
-            channel_shift_range, mode, cval, horizontal_flip, vertical_flip, format, interpolation_order);
+            channel_shift_range, mode, cval, horizontal_flip, vertical_flip, format, interpolation_order, new ExtensionSettings(erasing));
         Settings.Validate();
         OutputType = OutputDTypes.Parse(dtype);
 
@@ -155,6 +171,18 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>Keras <c>zca_epsilon</c>.</summary>
     public double zca_epsilon { get; }
+
+    /// <summary>Beyond Keras: the probability of random erasing (torchvision <c>p</c>); 0 when off.</summary>
+    public double random_erasing => Settings.Extensions.Erasing.Probability;
+
+    /// <summary>Beyond Keras: the range of the erased area fraction (torchvision <c>scale</c>).</summary>
+    public (double Low, double High) random_erasing_scale => (Settings.Extensions.Erasing.ScaleLow, Settings.Extensions.Erasing.ScaleHigh);
+
+    /// <summary>Beyond Keras: the range of the erased rectangle's aspect ratio (torchvision <c>ratio</c>).</summary>
+    public (double Low, double High) random_erasing_ratio => (Settings.Extensions.Erasing.RatioLow, Settings.Extensions.Erasing.RatioHigh);
+
+    /// <summary>Beyond Keras: the erased rectangle's fill (torchvision <c>value</c>).</summary>
+    public ErasingValue random_erasing_value => Settings.Extensions.Erasing.RandomFill ? "random" : Settings.Extensions.Erasing.Value;
 
     /// <summary>Keras <c>rotation_range</c>, in degrees.</summary>
     public double rotation_range => Settings.RotationRange;
@@ -289,7 +317,8 @@ public sealed partial class ImageDataGenerator
     /// and brightness, as given by a Keras-style dictionary (missing keys leave that step out).
     /// </summary>
     /// <param name="x">One image, rank 3, in this generator's data format.</param>
-    /// <param name="transform_parameters">Keras keys: theta, tx, ty, shear, zx, zy, flip_horizontal, flip_vertical, channel_shift_intensity, brightness.</param>
+    /// <param name="transform_parameters">Keras keys: theta, tx, ty, shear, zx, zy, flip_horizontal, flip_vertical, channel_shift_intensity, brightness;
+    /// beyond Keras, random erasing's random_erasing, erase_top, erase_left, erase_height, erase_width, erase_value (a number or "random") and erase_seed.</param>
     /// <returns>The transformed image, float32 (Keras keeps the input's dtype; batches are float32 either way).</returns>
     public NDArray apply_transform(NDArray x, IDictionary<string, object?> transform_parameters) =>
         ApplyTransform(x, TransformParameters.FromDictionary(transform_parameters));

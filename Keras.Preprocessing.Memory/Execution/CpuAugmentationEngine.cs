@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Keras.Preprocessing.Memory.Augmentations;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
@@ -62,6 +63,23 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         if (request.Standardization.PrincipalComponents is { } components)
         {
             ZcaProjection.Apply(output, request.Plans.Length, g.Size, components, _parallel);
+
+            // ZCA mixes every element of an image, so the augmentations beyond Keras (last by definition) follow it here.
+            var plans = request.Plans;
+            fixed (float* outPtr = output)
+            {
+                float* batch = outPtr;
+                Parallel.For(0, plans.Length, _parallel, s => ApplyExtensions(batch + ((long)s * g.Size), g, plans[s], 0, g.Rows));
+            }
+        }
+    }
+
+    /// <summary>The hook for the augmentations beyond Keras, on rows [r0, r1) of a finished image.</summary>
+    internal static void ApplyExtensions(float* image, in ImageGeometry g, in SamplePlan plan, int r0, int r1)
+    {
+        if (plan.Extensions.IsActive)
+        {
+            AugmentationHooks.ApplyToRows(image, plan.Extensions, r0, r1, g.Channels, g.RowStride, g.PixelStride, g.ChannelStride);
         }
     }
 
@@ -97,6 +115,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         float cval = request.Cval;
         int order = request.InterpolationOrder;
         bool wideVectors = _wideVectors;
+        bool extensionsHere = standardization.PrincipalComponents is null; // else after ZCA, in Execute
 
         void Warp(int s, int block)
         {
@@ -108,9 +127,13 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             {
                 FindRowExtremes(dst, g, r0, r1, out mins[(s * blocks) + block], out maxs[(s * blocks) + block]);
             }
-            else
+            else if (fusedAffine is not null)
             {
-                fusedAffine?.ApplyRows(dst, g, r0, r1);
+                fusedAffine.ApplyRows(dst, g, r0, r1);
+                if (extensionsHere)
+                {
+                    ApplyExtensions(dst, g, plan, r0, r1);
+                }
             }
         }
 
@@ -158,6 +181,10 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             }
 
             FinishImage(output + ((long)s * size), g, plan, min, max, standardization);
+            if (extensionsHere)
+            {
+                ApplyExtensions(output + ((long)s * size), g, plan, 0, g.Rows);
+            }
         });
     }
 

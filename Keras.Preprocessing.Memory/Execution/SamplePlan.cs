@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Augmentations;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sampling;
 
@@ -28,8 +29,12 @@ internal readonly struct SamplePlan
     /// <summary>The brightness factor.</summary>
     public readonly float Brightness;
 
-    internal SamplePlan(int sourceIndex, SamplingGrid grid, double? channelShift, double? brightness)
+    /// <summary>The augmentations beyond Keras, applied last (<see cref="AugmentationHooks"/>).</summary>
+    public readonly ExtensionPlan Extensions;
+
+    internal SamplePlan(int sourceIndex, SamplingGrid grid, double? channelShift, double? brightness, ExtensionPlan extensions = default)
     {
+        Extensions = extensions;
         SourceIndex = sourceIndex;
         Grid = grid;
         HasChannelShift = channelShift.HasValue ? 1 : 0;
@@ -43,12 +48,13 @@ internal readonly struct SamplePlan
 
     /// <summary>The same plan reading image <paramref name="sourceIndex"/> instead (the slot of a streamed copy).</summary>
     internal SamplePlan WithSourceIndex(int sourceIndex) =>
-        new(sourceIndex, Grid, HasChannelShift != 0 ? ChannelShift : null, HasBrightness != 0 ? Brightness : null);
+        new(sourceIndex, Grid, HasChannelShift != 0 ? ChannelShift : null, HasBrightness != 0 ? Brightness : null, Extensions);
 
     /// <summary>Resolves a transform for an image of the given size.</summary>
     internal static SamplePlan Create(int sourceIndex, in TransformParameters p, int rows, int cols) => new(
         sourceIndex,
         SamplingGrid.Create(KerasAffine.Build(p, rows, cols), p.FlipHorizontal, p.FlipVertical, rows, cols),
         p.ChannelShiftIntensity,
-        p.Brightness);
+        p.Brightness,
+        p.Extensions);
 }

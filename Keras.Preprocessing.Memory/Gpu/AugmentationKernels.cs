@@ -1,6 +1,8 @@
 using ILGPU;
+using Keras.Preprocessing.Memory.Augmentations;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.PixelMath;
+using Keras.Preprocessing.Memory.Sources;
 
 namespace Keras.Preprocessing.Memory.Gpu;
 
@@ -38,6 +40,7 @@ internal static class AugmentationKernels
         long src = (long)plan.SourceIndex * g.Size;
         long dst = ((long)s * g.Size) + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
         bool finish = args.Fused != 0 && !plan.NeedsExtremes;
+        bool extensions = finish && args.ExtensionsAt == KernelArguments.ExtensionsInWarpOrFinish && plan.Extensions.IsActive;
 
         if (grid.IsPixelAligned != 0)
         {
@@ -46,7 +49,8 @@ internal static class AugmentationKernels
             for (int ch = 0; ch < g.Channels; ch++)
             {
                 float v = source.Read(at + ((long)ch * g.ChannelStride));
-                output[dst + ((long)ch * g.ChannelStride)] = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), views) : v;
+                v = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), views) : v;
+                output[dst + ((long)ch * g.ChannelStride)] = extensions ? AugmentationHooks.ApplyToElement(v, plan.Extensions, r, c, ch) : v;
             }
 
             return;
@@ -79,7 +83,8 @@ internal static class AugmentationKernels
             }
 
             long element = dst - ((long)s * g.Size) + k;
-            output[dst + k] = finish ? Standardize(v, s, ch, element, views) : v;
+            v = finish ? Standardize(v, s, ch, element, views) : v;
+            output[dst + k] = extensions ? AugmentationHooks.ApplyToElement(v, plan.Extensions, r, c, ch) : v;
         }
     }
 
@@ -206,6 +211,11 @@ internal static class AugmentationKernels
             v = Standardize(v, s, ch, element, views);
         }
 
+        if (args.ExtensionsAt == KernelArguments.ExtensionsInWarpOrFinish && plan.Extensions.IsActive)
+        {
+            v = ApplyExtensions(v, plan, element, g);
+        }
+
         images[index] = v;
     }
 
@@ -213,8 +223,11 @@ internal static class AugmentationKernels
     /// ZCA: one thread per element of the batch, the flattened image times column j of the components, summed
     /// in the CPU's order (k ascending, zero inputs skipped) so the two agree.
     /// </summary>
-    public static void Whiten(Index1D index, ArrayView<float> input, ArrayView<float> components, ArrayView<float> output, int size)
+    public static void Whiten(Index1D index, KernelViews views, ArrayView<float> components, ArrayView<float> output)
     {
+        var input = views.Images;
+        var g = views.Arguments.Geometry;
+        int size = g.Size;
         int s = index / size;
         int j = index - (s * size);
         long row = (long)s * size;
@@ -228,7 +241,24 @@ internal static class AugmentationKernels
             }
         }
 
+        if (views.Arguments.ExtensionsAt == KernelArguments.ExtensionsInWhiten)
+        {
+            var plan = views.Plans[s];
+            if (plan.Extensions.IsActive)
+            {
+                sum = ApplyExtensions(sum, plan, j, g);
+            }
+        }
+
         output[index] = sum;
+    }
+
+    /// <summary>The augmentations beyond Keras on element <paramref name="element"/> (within its image) of a finished image.</summary>
+    private static float ApplyExtensions(float v, SamplePlan plan, int element, ImageGeometry g)
+    {
+        int pixel = g.IsChannelsFirst != 0 ? element % (g.Rows * g.Cols) : element / g.Channels;
+        int r = pixel / g.Cols;
+        return AugmentationHooks.ApplyToElement(v, plan.Extensions, r, pixel - (r * g.Cols), g.ChannelOf(element));
     }
 
     /// <summary>Channel shift then brightness, with the warped image's extremes, as the CPU's FinishImage does.</summary>

@@ -199,7 +199,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
 
         if (components is { } matrix)
         {
-            _device.Whiten(lane.Stream, count, views.Images, matrix, destination, g.Size);
+            _device.Whiten(lane.Stream, count, views, matrix, destination);
         }
 
         return work;

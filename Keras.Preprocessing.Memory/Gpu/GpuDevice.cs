@@ -20,7 +20,7 @@ internal sealed class GpuDevice
     private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
     private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews>> _statistics;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
-    private readonly Lazy<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> _whiten;
+    private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews, ArrayView<float>, ArrayView<float>>> _whiten;
     private readonly Context _context;
     private int _users;
 
@@ -51,7 +51,7 @@ internal sealed class GpuDevice
         StatisticsGroupSize = 1 << (31 - int.LeadingZeroCount(Math.Max(1, limit)));
         _statistics = new(() => Accelerator.LoadKernel<KernelViews>(AugmentationKernels.ComputeStatistics));
         _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.Finish));
-        _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AugmentationKernels.Whiten));
+        _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<float>, ArrayView<float>>(AugmentationKernels.Whiten));
     }
 
     /// <summary>Which device this is.</summary>
@@ -99,9 +99,9 @@ internal sealed class GpuDevice
     public void Finish(AcceleratorStream stream, int elements, KernelViews views) =>
         _finish.Value(stream, elements, views);
 
-    /// <summary>Launches the ZCA kernel on one thread per element.</summary>
-    public void Whiten(AcceleratorStream stream, int elements, ArrayView<float> input, ArrayView<float> components, ArrayView<float> output, int size) =>
-        _whiten.Value(stream, elements, input, components, output, size);
+    /// <summary>Launches the ZCA kernel on one thread per element: <see cref="KernelViews.Images"/> times the components into <paramref name="output"/>.</summary>
+    public void Whiten(AcceleratorStream stream, int elements, KernelViews views, ArrayView<float> components, ArrayView<float> output) =>
+        _whiten.Value(stream, elements, views, components, output);
 
     /// <summary>Gives a user's share back; the last one disposes the accelerator and context.</summary>
     public void Release()

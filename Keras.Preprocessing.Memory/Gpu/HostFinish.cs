@@ -36,5 +36,15 @@ internal static unsafe class HostFinish
         {
             ZcaProjection.Apply(batch, n, g.Size, st.PrincipalComponents!, parallel);
         }
+
+        // The augmentations beyond Keras come last, so after whatever ran here.
+        var plans = request.Plans;
+        Parallel.For(0, n, parallel, s =>
+        {
+            fixed (float* image = &batch[(long)s * g.Size])
+            {
+                CpuAugmentationEngine.ApplyExtensions(image, g, plans[s], 0, g.Rows);
+            }
+        });
     }
 }

@@ -62,6 +62,15 @@ internal struct KernelArguments
 
     /// <summary>1 when the std holds one value per channel (else one per element).</summary>
     public int StdPerChannel;
+
+    /// <summary>
+    /// Where the augmentations beyond Keras (the last step) run: <see cref="ExtensionsOnHost"/>,
+    /// <see cref="ExtensionsInWarpOrFinish"/> (the kernel that writes a sample's final value) or
+    /// <see cref="ExtensionsInWhiten"/> (after ZCA on the device).
+    /// </summary>
+    public int ExtensionsAt;
+
+    public const int ExtensionsOnHost = 0, ExtensionsInWarpOrFinish = 1, ExtensionsInWhiten = 2;
 }
 
 /// <summary>What one batch runs where: the kernel arguments, and the steps left to the host.</summary>
@@ -103,6 +112,9 @@ internal readonly record struct BatchWork(KernelArguments Arguments, bool Callba
             HasStd = hasStd ? 1 : 0,
             MeanPerChannel = st.FeatureMean?.Length == g.Channels ? 1 : 0,
             StdPerChannel = st.FeatureStd?.Length == g.Channels ? 1 : 0,
+            ExtensionsAt = callback || (zca && !zcaOnDevice) ? KernelArguments.ExtensionsOnHost
+                : zcaOnDevice ? KernelArguments.ExtensionsInWhiten
+                : KernelArguments.ExtensionsInWarpOrFinish,
         };
         return new BatchWork(args, callback, zca && !zcaOnDevice, zcaOnDevice);
     }

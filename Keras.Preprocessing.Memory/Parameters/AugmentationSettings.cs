@@ -1,3 +1,5 @@
+using Keras.Preprocessing.Memory.Augmentations;
+
 namespace Keras.Preprocessing.Memory.Parameters;
 
 /// <summary>
@@ -17,7 +19,8 @@ internal sealed record AugmentationSettings(
     bool HorizontalFlip,
     bool VerticalFlip,
     DataFormat DataFormat,
-    int InterpolationOrder)
+    int InterpolationOrder,
+    ExtensionSettings Extensions = default)
 {
     /// <summary>Index of the row axis within one image (Keras's <c>row_axis - 1</c>).</summary>
     public int ImageRowAxis => DataFormat == DataFormat.ChannelsFirst ? 1 : 0;
@@ -37,6 +40,7 @@ internal sealed record AugmentationSettings(
         HeightShiftRange.Validate("height_shift_range");
         ZoomRange.Validate();
         BrightnessRange?.Validate();
+        Extensions.Validate();
         if (!double.IsFinite(Cval))
         {
             throw new ArgumentException($"`cval` should be a finite float. Received: {Cval}", "cval");

@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Augmentations;
 using Keras.Preprocessing.Memory.Parameters;
 
 namespace Keras.Preprocessing.Memory.Sampling;
@@ -5,7 +6,8 @@ namespace Keras.Preprocessing.Memory.Sampling;
 /// <summary>
 /// Draws <see cref="TransformParameters"/> exactly as Keras's <c>get_random_transform</c> does: the same draws,
 /// in the same order, from one stream (theta, height shift, width shift, shear, two zooms, both flips,
-/// channel shift, brightness), each only when its option is on, except the flips, which Keras always draws.
+/// channel shift, brightness), each only when its option is on, except the flips, which Keras always draws;
+/// then the augmentations beyond Keras (<see cref="AugmentationHooks.Draw"/>).
 /// </summary>
 internal static class RandomTransformSampler
 {
@@ -31,7 +33,10 @@ internal static class RandomTransformSampler
             : null;
         double? brightness = s.BrightnessRange is { } b ? rng.Uniform(b.Lower, b.Upper) : null;
 
-        return new TransformParameters(theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical, channelShift, brightness);
+        // The augmentations beyond Keras draw last, from the same stream, so Keras's draws above never change.
+        var extensions = AugmentationHooks.Draw(s.Extensions, rows, cols, ref rng);
+
+        return new TransformParameters(theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical, channelShift, brightness, extensions);
     }
 
     private static double DrawShift(ShiftRange range, int size, ref SampleRandom rng)

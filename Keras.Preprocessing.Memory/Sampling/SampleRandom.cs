@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Keras.Preprocessing.Memory.Augmentations;
 
 namespace Keras.Preprocessing.Memory.Sampling;
 
@@ -7,7 +8,7 @@ namespace Keras.Preprocessing.Memory.Sampling;
 /// draws for a sample never depend on which thread made them or what was drawn before (SplitMix64 mixing,
 /// as in Java's SplittableRandom).
 /// </summary>
-internal struct SampleRandom
+internal struct SampleRandom : IRandomDraws
 {
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
     private ulong _state;

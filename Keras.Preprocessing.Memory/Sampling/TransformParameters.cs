@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keras.Preprocessing.Memory.Augmentations;
 
 namespace Keras.Preprocessing.Memory.Sampling;
 
@@ -17,7 +18,8 @@ internal readonly record struct TransformParameters(
     bool FlipHorizontal,
     bool FlipVertical,
     double? ChannelShiftIntensity,
-    double? Brightness)
+    double? Brightness,
+    ExtensionPlan Extensions = default)
 {
     /// <summary>The identity transformation (what Keras does for missing keys).</summary>
     public static TransformParameters Identity { get; } = new(0, 0, 0, 0, 1, 1, false, false, null, null);
@@ -33,19 +35,24 @@ internal readonly record struct TransformParameters(
     public bool HasWarp => Theta != 0 || Tx != 0 || Ty != 0 || Shear != 0 || Zx != 1 || Zy != 1;
 
     /// <summary>The Keras dictionary form (as <c>get_random_transform</c> returns it).</summary>
-    public Dictionary<string, object?> ToDictionary() => new()
+    public Dictionary<string, object?> ToDictionary()
     {
-        ["theta"] = Theta,
-        ["tx"] = Tx,
-        ["ty"] = Ty,
-        ["shear"] = Shear,
-        ["zx"] = Zx,
-        ["zy"] = Zy,
-        ["flip_horizontal"] = FlipHorizontal,
-        ["flip_vertical"] = FlipVertical,
-        ["channel_shift_intensity"] = ChannelShiftIntensity,
-        ["brightness"] = Brightness,
-    };
+        var parameters = new Dictionary<string, object?>
+        {
+            ["theta"] = Theta,
+            ["tx"] = Tx,
+            ["ty"] = Ty,
+            ["shear"] = Shear,
+            ["zx"] = Zx,
+            ["zy"] = Zy,
+            ["flip_horizontal"] = FlipHorizontal,
+            ["flip_vertical"] = FlipVertical,
+            ["channel_shift_intensity"] = ChannelShiftIntensity,
+            ["brightness"] = Brightness,
+        };
+        AugmentationHooks.WriteKeys(Extensions, parameters);
+        return parameters;
+    }
 
     /// <summary>
     /// Reads a Keras transform dictionary; missing keys mean identity, as Keras's <c>dict.get</c> defaults do.
@@ -64,7 +71,8 @@ internal readonly record struct TransformParameters(
             ReadFlag(parameters, "flip_horizontal"),
             ReadFlag(parameters, "flip_vertical"),
             ReadOptionalNumber(parameters, "channel_shift_intensity"),
-            ReadOptionalNumber(parameters, "brightness"));
+            ReadOptionalNumber(parameters, "brightness"),
+            AugmentationHooks.ReadKeys(parameters));
     }
 
     private static double ReadNumber(IDictionary<string, object?> parameters, string key, double fallback) =>
