@@ -15,8 +15,8 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// is left. So a batch the caller still holds, in any form, is never overwritten.
 /// <para>
 /// Without the pool the idiom allocated a fresh buffer per batch: at 224x224 that is 19 MB of new memory per
-/// batch, first-touched page by page (4,700 page faults and the kernel zeroing each page) — 70% of the run in
-/// the kernel and 10x slower than a reused buffer. Left to itself the collector seldom runs (a batch is a few
+/// batch, first-touched page by page (4,700 page faults and the kernel zeroing each page) — 74% of the CPU time
+/// in the kernel and 3-10x slower than a reused buffer (docs/performance.md, issue 13). Left to itself the collector seldom runs (a batch is a few
 /// small managed objects plus memory it does not see), so once <see cref="Slack"/> bytes are out in undisposed
 /// batches beyond what was still live at the last check, renting collects the young generations and waits for
 /// the finalizers that hand dropped buffers back. Buffers the caller really keeps only raise that mark, so a
@@ -73,7 +73,7 @@ internal sealed unsafe class BufferPool
                     return again;
                 }
 
-                if (Interlocked.Read(ref _outstanding) - _liveMark >= SlackBytes(bytes))
+                if (Interlocked.Read(ref _outstanding) - Interlocked.Read(ref _liveMark) >= SlackBytes(bytes))
                 {
                     // Gen 1 as well: a batch still held during one collection is promoted, then dropped. Twice when
                     // the first brings nothing back: NumSharp's finalizers release a dropped array's memory block in
