@@ -151,8 +151,10 @@ internal static class ZcaFit
     /// <summary>Refuses feature counts whose D × D matrices cannot fit in memory, before any work is done.</summary>
     public static void CheckFits(int features, int samples)
     {
-        // sigma, eigenvectors, their product and the float copy: about four D × D double matrices.
-        double bytes = 4.0 * features * features * sizeof(double);
+        // The float Gram product, sigma (double, reused for the eigenvectors), the Householder vectors (half a
+        // matrix), the QL rotation log (about 20 bytes per rotation, roughly D² rotations, doubled while it grows),
+        // the scaled eigenvectors and the result in float: about eight D × D double matrices at the peak.
+        double bytes = 8.0 * features * features * sizeof(double);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (features > 46_340 || bytes > available / 2)
         {
