@@ -5,8 +5,10 @@ namespace Keras.Preprocessing.Memory;
 /// <summary>
 /// One batch, as Keras's iterators yield it: <c>x</c> alone, <c>(x, y)</c> or <c>(x, y, sample_weight)</c>.
 /// Deconstructs like the Python tuple (<c>var (X_batch, y_batch) = it.next();</c>) and converts to the image
-/// NDArray where Keras returns x alone. Disposing it hands its image buffer back to the iterator for reuse;
-/// a batch that is not disposed is never written to again.
+/// NDArray where Keras returns x alone. Disposing it hands its image buffer back to the iterator for reuse at
+/// once; a batch that is not disposed (Keras's own idiom) hands it back when the garbage collector finds that
+/// neither it nor any array or view of its images is reachable any more, so a batch the caller still holds is
+/// never written to again.
 /// </summary>
 public sealed partial class Batch : IDisposable
 {
@@ -51,7 +53,10 @@ public sealed partial class Batch : IDisposable
     /// <summary>Number of samples in the batch.</summary>
     public int Count => index_array.Length;
 
-    /// <summary>The float32 storage behind <see cref="x"/> (null when x is float64).</summary>
+    /// <summary>
+    /// A float32 array behind <see cref="x"/> that the dispose callback takes back, or null (pooled iterator
+    /// batches return their buffer through the array's own release instead, see <c>BufferPool</c>).
+    /// </summary>
     internal float[]? Buffer { get; }
 
     /// <summary>The images as contiguous float32 memory, when the batch is float32.</summary>

@@ -1,7 +1,6 @@
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
-using MathNet.Numerics.LinearAlgebra;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory;
@@ -156,14 +155,16 @@ internal static class ChannelStatistics
     }
 }
 
-/// <summary>ZCA whitening matrix from centred data, through MathNet's symmetric eigendecomposition.</summary>
+/// <summary>ZCA whitening matrix from centred data: a float covariance product and a symmetric eigendecomposition.</summary>
 internal static class ZcaFit
 {
     /// <summary>Refuses feature counts whose D × D matrices cannot fit in memory, before any work is done.</summary>
     public static void CheckFits(int features, int samples)
     {
-        // sigma, eigenvectors, their product and the float copy: about four D × D double matrices.
-        double bytes = 4.0 * features * features * sizeof(double);
+        // The float Gram product, sigma (double, reused for the eigenvectors), the Householder vectors (half a
+        // matrix), the QL rotation log (about 20 bytes per rotation, roughly D² rotations, doubled while it grows),
+        // the scaled eigenvectors and the result in float: about eight D × D double matrices at the peak.
+        double bytes = 8.0 * features * features * sizeof(double);
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (features > 46_340 || bytes > available / 2)
         {
@@ -180,26 +181,39 @@ internal static class ZcaFit
         }
     }
 
-    public static float[] PrincipalComponents(float[] data, int count, int features, double epsilon)
+    /// <summary>
+    /// Keras's <c>sigma = np.dot(flat_x.T, flat_x) / n</c> in float32 (one blocked, parallel product), then
+    /// <c>u, s, _ = linalg.svd(sigma)</c> and <c>(u * 1/sqrt(s + ε)).dot(u.T)</c> through the symmetric
+    /// eigendecomposition of sigma (its eigenvectors and eigenvalues are the SVD's u and s), in double.
+    /// </summary>
+    public static unsafe float[] PrincipalComponents(float[] data, int count, int features, double epsilon)
     {
-        var flat = Matrix<double>.Build.Dense(count, features, (i, j) => data[((long)i * features) + j]);
-        var sigma = flat.TransposeThisAndMultiply(flat) / count;
-        var evd = sigma.Evd(Symmetricity.Symmetric);
-        var u = evd.EigenVectors;
-
-        // Singular values of a symmetric PSD matrix are its eigenvalues' magnitudes.
-        var scale = evd.EigenValues.Map(e => 1.0 / Math.Sqrt(Math.Abs(e.Real) + epsilon));
-        var scaled = u.Multiply(Matrix<double>.Build.DiagonalOfDiagonalVector(scale));
-        var components = scaled.TransposeAndMultiply(u);
-        var result = new float[(long)features * features];
-        for (int i = 0; i < features; i++)
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        var gram = new float[(long)features * features];
+        fixed (float* x = data)
+        fixed (float* c = gram)
         {
-            for (int j = 0; j < features; j++)
+            if (Gemm.IsAccelerated)
             {
-                result[((long)i * features) + j] = (float)components[i, j];
+                Gemm.AddGram(x, count, features, c, parallel);
+            }
+            else
+            {
+                SymmetricEigen.ScalarGram(x, count, features, c);
             }
         }
 
-        return result;
+        SymmetricEigen.Mirror(gram, features);
+        var sigma = new double[(long)features * features];
+        float n = count;
+        Parallel.For(0, features, parallel, i =>
+        {
+            for (long k = (long)i * features, end = k + features; k < end; k++)
+            {
+                sigma[k] = gram[k] / n;
+            }
+        });
+        gram = null;
+        return SymmetricEigen.InverseSquareRoot(sigma, features, epsilon, parallel);
     }
 }

@@ -12,9 +12,10 @@ namespace KerasMemory.Bench;
 /// <param name="IsUInt8">uint8 data when true, float32 otherwise.</param>
 /// <param name="Batch">Batch size.</param>
 /// <param name="Reps">Timed repetitions (the median is reported).</param>
-internal sealed record BenchCase(string Name, int Count, int Rows, int Cols, int Channels, bool IsUInt8, int Batch, int Reps)
+/// <param name="Zca">ZCA whitening: fit once per contender, then flow with the fitted generator.</param>
+internal sealed record BenchCase(string Name, int Count, int Rows, int Cols, int Channels, bool IsUInt8, int Batch, int Reps, bool Zca = false)
 {
-    public string Label => $"{Rows}x{Cols}x{Channels} {(IsUInt8 ? "uint8" : "float32")}, {Count:N0} images, batch {Batch}";
+    public string Label => $"{Rows}x{Cols}x{Channels} {(IsUInt8 ? "uint8" : "float32")}, {Count:N0} images, batch {Batch}{(Zca ? ", ZCA" : string.Empty)}";
 
     public int ElementSize => IsUInt8 ? 1 : 4;
 
@@ -22,19 +23,21 @@ internal sealed record BenchCase(string Name, int Count, int Rows, int Cols, int
 
     public long DatasetBytes => ImageBytes * Count;
 
-    /// <summary>The cases of issue 3; <paramref name="quick"/> shrinks them to a smoke run.</summary>
+    /// <summary>The cases of issues 3 and 13; <paramref name="quick"/> shrinks them to a smoke run.</summary>
     public static BenchCase[] For(bool quick) => quick
         ?
         [
             new("64x64", 1024, 64, 64, 3, false, 32, 1),
             new("224x224", 64, 224, 224, 3, false, 32, 1),
             new("cifar", 5000, 32, 32, 3, true, 32, 1),
+            new("zca", 1000, 16, 16, 3, false, 32, 1, Zca: true),
         ]
         :
         [
             new("64x64", 1024, 64, 64, 3, false, 32, 7),
             new("224x224", 256, 224, 224, 3, false, 32, 5),
             new("cifar", 50_000, 32, 32, 3, true, 32, 3),
+            new("zca", 10_000, 32, 32, 3, false, 32, 3, Zca: true),
         ];
 
     /// <summary>

@@ -98,10 +98,10 @@ internal sealed class PeerClient : IDisposable
         return reply;
     }
 
-    /// <summary>Seconds and images of one timed run ("keras" or "opencv").</summary>
-    public (double Seconds, long Images) Time(string op, string name, int batch, int seed, int? batches = null, double minSeconds = 0)
+    /// <summary>Seconds and images of one timed run ("keras", "keras_zca" or "opencv" on <paramref name="threads"/> threads).</summary>
+    public (double Seconds, long Images) Time(string op, string name, int batch, int seed, int? batches = null, double minSeconds = 0, int threads = 1)
     {
-        var command = new JsonObject { ["op"] = op, ["name"] = name, ["batch"] = batch, ["seed"] = seed, ["min_seconds"] = minSeconds };
+        var command = new JsonObject { ["op"] = op, ["name"] = name, ["batch"] = batch, ["seed"] = seed, ["min_seconds"] = minSeconds, ["threads"] = threads };
         if (batches is { } b)
         {
             command["batches"] = b;

@@ -5,32 +5,34 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using KerasMemory.Bench;
 
-// KerasMemory benchmark (issue 3): ours vs keras_preprocessing 1.1.0, OpenCV warpAffine and memcpy, same data,
-// one invocation. Usage: dotnet run -c Release --project bench [-- --quick] [--python PATH] [--reps N]
-//                                                               [--cases 64x64,224x224,cifar] [--no-rss]
-//        --profile NAME SECONDS [PREFETCH [WORKERS]]: ours alone, epochs in a loop (for perf record / dotnet-trace).
-// Internal: --rss-child NAME COUNT (one isolated epoch for the peak-RSS figure).
+// KerasMemory benchmark (issues 3 and 13): ours vs keras_preprocessing 1.1.0, OpenCV warpAffine on 1 and on as many
+// threads as ours, and copy/convert floors on 1 and as many threads, same data, one invocation; ZCA flow and fit.
+// Usage: dotnet run -c Release --project bench [-- --quick] [--python PATH] [--reps N]
+//                                              [--cases 64x64,224x224,cifar,zca] [--no-rss]
+//        --profile NAME SECONDS [PREFETCH [WORKERS]] [--no-dispose]: ours alone, epochs in a loop (for perf record /
+//        dotnet-trace); --no-dispose drops each batch undisposed (the Keras idiom), and it prints GC counts and pauses.
+// Internal: --rss-child NAME COUNT [dispose] (one isolated epoch for the peak-RSS figure).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (options.RssChild is { } childCase)
 {
-    return Runners.RssChild(childCase);
+    return Runners.RssChild(childCase, dispose: !options.NoDispose);
 }
 
 if (options.Profile is { } profile)
 {
-    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers);
+    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers, dispose: !options.NoDispose);
 }
 
 return Harness.Run(options);
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile)
+internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile, bool NoDispose = false)
 {
     public static Options Parse(string[] args)
     {
-        bool quick = false, rss = true;
+        bool quick = false, rss = true, noDispose = false;
         string python = Environment.GetEnvironmentVariable("KERASMEMORY_BENCH_PYTHON") ?? "/usr/bin/python3";
         int? reps = null;
         string[]? cases = null;
@@ -41,6 +43,7 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
             switch (args[i])
             {
                 case "--quick": quick = true; break;
+                case "--no-dispose": noDispose = true; break;
                 case "--no-rss": rss = false; break;
                 case "--python": python = args[++i]; break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -48,6 +51,8 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
                 case "--rss-child":
                     string name = args[++i];
                     child = BenchCase.For(quick: false).Single(c => c.Name == name) with { Count = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+                    noDispose = !(i + 1 < args.Length && args[i + 1] == "dispose");
+                    i += noDispose ? 0 : 1;
                     break;
                 case "--profile":
                     string which = args[++i];
@@ -63,14 +68,24 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
             }
         }
 
-        return new Options(quick, python, reps, cases, rss, child, profile);
+        return new Options(quick, python, reps, cases, rss, child, profile, noDispose);
     }
 }
 
 /// <summary>Runs every case, interleaving the contenders within each repetition, and prints the tables.</summary>
 internal static class Harness
 {
-    private const int OursPrefetch = 2;
+    private const int PrefetchDepth = 2;
+    private const int ZcaKerasBatches = 24;
+    private const string Ours = "ours";
+    private const string OursDisposed = "ours, Dispose() per batch";
+    private const string OursPrefetch = "ours prefetch=2";
+    private const string OursOneWorker = "ours workers=1";
+    private const string Keras = "Keras 1.1.0";
+    private const string OpenCv1 = "OpenCV 1 thread";
+    private const string OpenCvN = "OpenCV N threads";
+    private const string Floor1 = "floor 1 thread";
+    private const string FloorN = "floor N threads";
 
     public static int Run(Options options)
     {
@@ -119,7 +134,8 @@ internal static class Harness
         Progress($"{c.Label}: preparing");
         using var x = c.CreateImages();
         using var y = c.CreateLabels();
-        var generator = Runners.SeedGenerator();
+        var row = new Row(c);
+        var generator = c.Zca ? Runners.ZcaGenerator() : Runners.SeedGenerator();
         if (peers is not null)
         {
             string path = Path.Combine(dataDir, c.Name + ".npy");
@@ -128,34 +144,80 @@ internal static class Harness
             File.Delete(path);
         }
 
+        if (c.Zca)
+        {
+            // fit() once per contender on the same data (minutes for Keras at 32x32x3: one run each).
+            Progress($"{c.Label}: ZCA fit, ours");
+            var clock = Stopwatch.StartNew();
+            generator.fit(x);
+            row.OursFitSeconds = clock.Elapsed.TotalSeconds;
+            if (peers is not null)
+            {
+                Progress($"{c.Label}: ZCA fit, Keras");
+                row.KerasFitSeconds = peers.Call(new JsonObject { ["op"] = "zca_fit", ["name"] = c.Name })["seconds"]!.GetValue<double>();
+            }
+        }
+
+        int threads = Environment.ProcessorCount;
+        string kerasOp = c.Zca ? "keras_zca" : "keras";
+
+        // Every contender, by column name. Ours runs as a Keras user writes it (`var (x, y) = it.next();`, no
+        // Dispose) unless the name says otherwise.
+        var contenders = new List<(string Name, Func<int, double?, (double, long)> Run)>
+        {
+            (Ours, (seed, min) => Runners.Ours(generator, x, y, c.Batch, seed, 0, minSeconds: min ?? 0, dispose: false)),
+        };
+        if (!c.Zca)
+        {
+            contenders.Add((OursDisposed, (seed, min) => Runners.Ours(generator, x, y, c.Batch, seed, 0, minSeconds: min ?? 0)));
+            contenders.Add((OursPrefetch, (seed, min) => Runners.Ours(generator, x, y, c.Batch, seed, PrefetchDepth, minSeconds: min ?? 0, dispose: false)));
+            contenders.Add((OursOneWorker, (seed, min) => Runners.Ours(generator, x, y, c.Batch, seed, 0, workers: 1, minSeconds: min ?? 0, dispose: false)));
+            contenders.Add((Floor1, (seed, min) => Runners.Floor(x, c, seed, 1, min ?? 0)));
+            contenders.Add((FloorN, (seed, min) => Runners.Floor(x, c, seed, threads, min ?? 0)));
+        }
+
+        if (peers is not null)
+        {
+            // Keras's ZCA flow runs about 100 img/s at 32x32x3: a fixed number of batches, not whole epochs of 10,000.
+            int? kerasBatches = c.Zca ? ZcaKerasBatches : null;
+            contenders.Add((Keras, (seed, min) => peers.Time(kerasOp, c.Name, c.Batch, seed, min is null ? 2 : kerasBatches, min ?? 0)));
+            if (!c.Zca)
+            {
+                contenders.Add((OpenCv1, (seed, min) => peers.Time("opencv", c.Name, c.Batch, seed, min is null ? 2 : null, min ?? 0)));
+                contenders.Add((OpenCvN, (seed, min) => peers.Time("opencv", c.Name, c.Batch, seed, min is null ? 2 : null, min ?? 0, threads)));
+            }
+        }
+
         // Warm-up, off the record: JIT tiers of the iterator code (ours; the kernels are compiled optimized at
-        // once) and first-call costs (peers). Time-based, so tiered compilation has settled before measuring.
+        // once), warm pooled buffers, and first-call costs (peers). Time-based, so tiered compilation has settled.
         int warmBatches = Math.Max(4, Math.Min(64, (c.Count / c.Batch) / 2));
         var warm = Stopwatch.StartNew();
         for (int w = 0; w < 2 || warm.Elapsed.TotalSeconds < warmSeconds; w++)
         {
-            Runners.Ours(generator, x, y, c.Batch, 100 + w, 0, warmBatches);
-            Runners.Ours(generator, x, y, c.Batch, 200 + w, OursPrefetch, warmBatches);
+            Runners.Ours(generator, x, y, c.Batch, 100 + w, 0, warmBatches, dispose: false);
+            if (!c.Zca)
+            {
+                Runners.Ours(generator, x, y, c.Batch, 200 + w, PrefetchDepth, warmBatches, dispose: false);
+                Runners.Ours(generator, x, y, c.Batch, 300 + w, 0, warmBatches);
+            }
         }
 
-        peers?.Time("keras", c.Name, c.Batch, 99, 2);
-        peers?.Time("opencv", c.Name, c.Batch, 99, 2);
-        Runners.Memcpy(x, c.ImageBytes, c.Batch, 99);
+        foreach (var (name, run) in contenders.Where(k => !k.Name.StartsWith("ours", StringComparison.Ordinal)))
+        {
+            run(99, null);
+        }
 
-        var row = new Row(c);
+        // Each repetition runs every contender once, starting one further down the list each time, so no contender
+        // always follows the same one (a burst of load, or a neighbour's cache state, hits each in turn).
         for (int rep = 0; rep < c.Reps; rep++)
         {
             Progress($"{c.Label}: repetition {rep + 1}/{c.Reps}");
             int seed = 1 + rep;
-            row.Ours.Add(Rate(Runners.Ours(generator, x, y, c.Batch, seed, 0, minSeconds: minSeconds)));
-            row.OursPrefetch.Add(Rate(Runners.Ours(generator, x, y, c.Batch, seed, OursPrefetch, minSeconds: minSeconds)));
-            if (peers is not null)
+            for (int k = 0; k < contenders.Count; k++)
             {
-                row.Keras.Add(Rate(peers.Time("keras", c.Name, c.Batch, seed, minSeconds: minSeconds)));
-                row.OpenCv.Add(Rate(peers.Time("opencv", c.Name, c.Batch, seed, minSeconds: minSeconds)));
+                var (name, run) = contenders[(k + rep) % contenders.Count];
+                row.Add(name, Rate(run(seed, minSeconds)));
             }
-
-            row.Memcpy.Add(Rate(Runners.Memcpy(x, c.ImageBytes, c.Batch, seed, minSeconds)));
         }
 
         peers?.Call(new JsonObject { ["op"] = "drop", ["name"] = c.Name });
@@ -182,6 +244,7 @@ internal static class Harness
     {
         Console.Error.WriteLine($"peak RSS: {c.Count:N0} x {c.Rows}x{c.Cols}x{c.Channels} uint8, one epoch each in its own process...");
         var ours = RunSelf($"--rss-child {c.Name} {c.Count}");
+        var disposed = RunSelf($"--rss-child {c.Name} {c.Count} dispose");
         JsonObject? keras = null;
         if (python is not null)
         {
@@ -195,7 +258,7 @@ internal static class Harness
             File.Delete(path);
         }
 
-        return new Rss(c, ours, keras);
+        return new Rss(c, ours, disposed, keras);
     }
 
     /// <summary>Re-launches this bench (apphost or `dotnet bench.dll`) with <paramref name="arguments"/>.</summary>
@@ -223,34 +286,76 @@ internal static class Harness
 
     private static void PrintMachine()
     {
-        string model = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
-            : RuntimeInformation.ProcessArchitecture.ToString();
-        Console.WriteLine($"machine: {model}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}");
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? string.Join(", ", File.ReadLines("/proc/cpuinfo").Take(12).Where(l => l.StartsWith("cpu family", StringComparison.Ordinal) || l.StartsWith("model\t", StringComparison.Ordinal))
+                .Select(l => l.Replace("\t", string.Empty, StringComparison.Ordinal).Trim()))
+            : string.Empty;
+        double load = File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : double.NaN;
+        Console.WriteLine($"CPU: {CpuModel()} ({cpu}), {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, load average {load:F2} at the start");
         Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription}, SIMD: {System.Numerics.Vector<byte>.Count * 8}-bit Vector<T>, " +
             $"AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, AVX-512 {System.Runtime.Intrinsics.X86.Avx512F.IsSupported}");
     }
 
     private static void PrintTable(List<Row> rows)
     {
+        int n = Environment.ProcessorCount;
+        var images = rows.Where(r => !r.Case.Zca).ToList();
         Console.WriteLine();
-        Console.WriteLine("Throughput, images/s: median of the repetitions; in each repetition every contender runs in turn, whole");
-        Console.WriteLine("epochs for at least 1 s (0.3 s with --quick), flow() construction off the clock.");
-        Console.WriteLine();
-        Console.WriteLine("| case | reps | ours | ours prefetch=2 | Keras 1.1.0 | OpenCV 1 thread | memcpy 1 thread | ours/Keras | ours/OpenCV | ours/memcpy |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in rows)
+        Console.WriteLine($"Throughput, images/s on {CpuModel()} ({n} logical cores): median of the repetitions; in each repetition every");
+        Console.WriteLine("contender runs in turn (the order rotating between repetitions), whole epochs for at least 1 s (0.3 s with");
+        Console.WriteLine("--quick), flow() construction off the clock. \"ours\" is the Keras idiom `var (x, y) = it.next();` with no");
+        Console.WriteLine("Dispose, all cores, prefetch=0 (flow()'s defaults).");
+        if (images.Count > 0)
         {
-            Console.WriteLine(
-                $"| {r.Case.Label} | {r.Case.Reps} | {Fmt(Median(r.Ours))} | {Fmt(Median(r.OursPrefetch))} | {Fmt(Median(r.Keras))} | {Fmt(Median(r.OpenCv))} | " +
-                $"{Fmt(Median(r.Memcpy))} | {Ratio(Median(r.Ours), Median(r.Keras))} | {Ratio(Median(r.Ours), Median(r.OpenCv))} | {Ratio(Median(r.Ours), Median(r.Memcpy))} |");
+            Console.WriteLine();
+            Console.WriteLine($"| case | reps | ours | {OursDisposed} | {OursPrefetch} | Keras 1.1.0 | ours/Keras | idiom/disposed |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in images)
+            {
+                Console.WriteLine(
+                    $"| {r.Case.Label} | {r.Case.Reps} | {Fmt(r.Median(Ours))} | {Fmt(r.Median(OursDisposed))} | {Fmt(r.Median(OursPrefetch))} | " +
+                    $"{Fmt(r.Median(Keras))} | {Ratio(r.Median(Ours), r.Median(Keras))} | {Ratio(r.Median(Ours), r.Median(OursDisposed))} |");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"Equal cores: ours on all {n} cores against OpenCV on a pool of {n} threads and the copy/convert floor on {n}");
+            Console.WriteLine("threads; ours with workers=1 against the 1-thread peers. The floor gathers each image of the shuffled batch into a");
+            Console.WriteLine("float32 batch buffer: a memcpy for float32 data, a uint8->float32 widening for uint8 data (no warp).");
+            Console.WriteLine();
+            Console.WriteLine($"| case | ours | OpenCV {n} threads | floor {n} threads | ours/OpenCV | ours/floor | ours workers=1 | OpenCV 1 thread | floor 1 thread | workers=1/OpenCV 1 |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in images)
+            {
+                Console.WriteLine(
+                    $"| {r.Case.Name} | {Fmt(r.Median(Ours))} | {Fmt(r.Median(OpenCvN))} | {Fmt(r.Median(FloorN))} | {Ratio(r.Median(Ours), r.Median(OpenCvN))} | " +
+                    $"{Ratio(r.Median(Ours), r.Median(FloorN))} | {Fmt(r.Median(OursOneWorker))} | {Fmt(r.Median(OpenCv1))} | {Fmt(r.Median(Floor1))} | " +
+                    $"{Ratio(r.Median(OursOneWorker), r.Median(OpenCv1))} |");
+            }
+        }
+
+        var zca = rows.Where(r => r.Case.Zca).ToList();
+        if (zca.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("ZCA whitening (zca_whitening=True, which turns featurewise_center on, plus the seed augmentation): fit() once");
+            Console.WriteLine($"each on the same data, then flow() images/s with the fitted generator (Keras: {ZcaKerasBatches} batches per repetition).");
+            Console.WriteLine();
+            Console.WriteLine("| case | ours fit s | Keras fit s | fit speed-up | reps | ours flow img/s | Keras flow img/s | ours/Keras |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in zca)
+            {
+                Console.WriteLine(
+                    $"| {r.Case.Label} | {r.OursFitSeconds:F1} | {(r.KerasFitSeconds is { } k ? k.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} | " +
+                    $"{(r.KerasFitSeconds is { } kf ? (kf / r.OursFitSeconds).ToString("F1", CultureInfo.InvariantCulture) + "x" : "n/a")} | {r.Case.Reps} | " +
+                    $"{Fmt(r.Median(Ours))} | {Fmt(r.Median(Keras))} | {Ratio(r.Median(Ours), r.Median(Keras))} |");
+            }
         }
 
         Console.WriteLine();
-        Console.WriteLine("Ratios and targets use ours with flow()'s defaults (prefetch=0). Spread (min..max img/s):");
+        Console.WriteLine("Spread (min..max img/s):");
         foreach (var r in rows)
         {
-            Console.WriteLine($"  {r.Case.Name}: ours {Spread(r.Ours)}, prefetch {Spread(r.OursPrefetch)}, Keras {Spread(r.Keras)}, OpenCV {Spread(r.OpenCv)}, memcpy {Spread(r.Memcpy)}");
+            Console.WriteLine($"  {r.Case.Name}: " + string.Join(", ", r.Names.Select(name => $"{name} {Spread(r.Values(name))}")));
         }
     }
 
@@ -263,7 +368,7 @@ internal static class Harness
         Console.WriteLine();
         Console.WriteLine("| contender | RSS after data loaded, MiB | peak RSS, MiB | peak - dataset, MiB | epoch img/s |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, json) in new[] { ("ours", rss.Ours), ("Keras 1.1.0", rss.Keras) })
+        foreach (var (name, json) in new[] { ("ours (no Dispose)", rss.Ours), ("ours, Dispose() per batch", rss.Disposed), ("Keras 1.1.0", rss.Keras) })
         {
             if (json is null)
             {
@@ -280,15 +385,23 @@ internal static class Harness
     {
         Console.WriteLine();
         Console.WriteLine(quick
-            ? "Targets (issue 3), indicative only: --quick is a smoke run on smaller cases; the targets are judged on a full run:"
-            : "Targets (issue 3):");
-        Check(rows, "64x64", r => Median(r.Ours) / Median(r.Keras), 30, "ours/Keras at 64x64");
-        Check(rows, "224x224", r => Median(r.Ours) / Median(r.Keras), 30, "ours/Keras at 224x224");
-        Check(rows, "224x224", r => Median(r.Ours) / Median(r.OpenCv), 2, "ours/OpenCV at 224x224");
+            ? "Targets (issue 13), indicative only: --quick is a smoke run on smaller cases; the targets are judged on a full run:"
+            : "Targets (issue 13):");
+        Check(rows, "64x64", r => r.Median(Ours) / r.Median(Keras), 40, "ours (no Dispose)/Keras at 64x64");
+        Check(rows, "224x224", r => r.Median(Ours) / r.Median(Keras), 40, "ours (no Dispose)/Keras at 224x224");
+        Check(rows, "224x224", r => r.Median(Ours) / r.Median(OpenCvN), 3, "ours/OpenCV at equal threads at 224x224");
+        Check(rows, "224x224", r => r.Median(Ours) / r.Median(FloorN), 0.4, "ours/float32 copy floor at equal threads at 224x224");
+        foreach (var name in new[] { "64x64", "224x224", "cifar" })
+        {
+            Check(rows, name, r => r.Median(Ours) / r.Median(OursDisposed), 0.9, $"no Dispose/Dispose at {name}");
+        }
+
+        Check(rows, "zca", r => r.Median(Ours) / r.Median(Keras), 30, "ZCA flow ours/Keras");
+        Check(rows, "zca", r => (r.KerasFitSeconds ?? double.NaN) / r.OursFitSeconds, 2, "ZCA fit Keras time/ours");
         if (rss is not null)
         {
             double over = (rss.Ours["peak_rss_kb"]!.GetValue<long>() / 1024.0) - (rss.Case.DatasetBytes / 1048576.0);
-            Console.WriteLine($"  peak RSS - dataset <= 64 MiB ({rss.Case.Count:N0} images): {over:F1} MiB  {(over <= 64 ? "MET" : "MISSED")}");
+            Console.WriteLine($"  peak RSS - dataset <= 64 MiB ({rss.Case.Count:N0} images, no Dispose): {over:F1} MiB  {(over <= 64 ? "MET" : "MISSED")}");
         }
     }
 
@@ -301,10 +414,14 @@ internal static class Harness
 
         double v = value(row);
         string verdict = double.IsNaN(v) ? "n/a" : v >= target ? "MET" : "MISSED";
-        Console.WriteLine($"  {label} >= {target}x: {v:F1}x  {verdict}");
+        Console.WriteLine($"  {label} >= {target}x: {v:F2}x  {verdict}");
     }
 
-    private static double Median(List<double> values)
+    private static string CpuModel() => File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+        : RuntimeInformation.ProcessArchitecture.ToString();
+
+    internal static double Median(List<double> values)
     {
         if (values.Count == 0)
         {
@@ -323,18 +440,30 @@ internal static class Harness
 
     private sealed class Row(BenchCase c)
     {
+        private readonly Dictionary<string, List<double>> _rates = [];
+
         public BenchCase Case { get; } = c;
 
-        public List<double> Ours { get; } = [];
+        public double OursFitSeconds { get; set; }
 
-        public List<double> OursPrefetch { get; } = [];
+        public double? KerasFitSeconds { get; set; }
 
-        public List<double> Keras { get; } = [];
+        public IEnumerable<string> Names => _rates.Keys;
 
-        public List<double> OpenCv { get; } = [];
+        public void Add(string name, double rate)
+        {
+            if (!_rates.TryGetValue(name, out var list))
+            {
+                _rates[name] = list = [];
+            }
 
-        public List<double> Memcpy { get; } = [];
+            list.Add(rate);
+        }
+
+        public List<double> Values(string name) => _rates.TryGetValue(name, out var list) ? list : [];
+
+        public double Median(string name) => Harness.Median(Values(name));
     }
 
-    private sealed record Rss(BenchCase Case, JsonObject Ours, JsonObject? Keras);
+    private sealed record Rss(BenchCase Case, JsonObject Ours, JsonObject Disposed, JsonObject? Keras);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text.Json.Nodes;
 using Keras.Preprocessing.Memory;
 using NumSharp;
@@ -18,14 +20,26 @@ internal static unsafe class Runners
         horizontal_flip: true,
         fill_mode: "nearest");
 
+    /// <summary>The seed parameters with ZCA whitening (Keras turns featurewise_center on with it; so does ours).</summary>
+    public static ImageDataGenerator ZcaGenerator() => new(
+        featurewise_center: true,
+        zca_whitening: true,
+        rotation_range: 20,
+        width_shift_range: 0.1,
+        height_shift_range: 0.1,
+        shear_range: 0.1,
+        zoom_range: 0.1,
+        horizontal_flip: true,
+        fill_mode: "nearest");
+
     /// <summary>
-    /// <c>flow</c> as a training loop pulls it: one iterator, then next() and dispose batch after batch, whole
-    /// epochs until <paramref name="minSeconds"/> have passed (or only <paramref name="batches"/> batches). The clock
+    /// <c>flow</c> as a training loop pulls it: one iterator, then next() batch after batch — as a Keras user writes
+    /// it (<paramref name="dispose"/> false: the batch is dropped, never disposed) or disposing each — whole epochs until <paramref name="minSeconds"/> have passed (or only <paramref name="batches"/> batches). The clock
     /// starts after flow() (as for Keras, whose flow() converts the data once) and stops at the last batch: batches
     /// a prefetching iterator had started beyond it are waited for off the clock and not counted.
     /// </summary>
     public static (double Seconds, long Images) Ours(
-        ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1, double minSeconds = 0)
+        ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1, double minSeconds = 0, bool dispose = true)
     {
         using var it = generator.flow(x, y, batch_size: batch, shuffle: true, seed: seed, workers: workers, prefetch: prefetch);
         int perEpoch = Math.Min(batches ?? it.len, it.len);
@@ -35,8 +49,17 @@ internal static unsafe class Runners
         {
             for (int i = 0; i < perEpoch; i++)
             {
-                using var b = it.next();
-                images += b.Count;
+                if (dispose)
+                {
+                    using var b = it.next();
+                    images += b.Count;
+                }
+                else
+                {
+                    // The README's idiom, as a Keras user writes it: no Dispose, the batch left to the GC.
+                    var (xBatch, _) = it.next();
+                    images += xBatch.shape[0];
+                }
             }
         }
         while (batches is null && clock.Elapsed.TotalSeconds < minSeconds);
@@ -45,50 +68,97 @@ internal static unsafe class Runners
     }
 
     /// <summary>
-    /// The ceiling: the same source bytes gathered in the same shuffled batches, one memcpy per image on one
-    /// thread, into a reused batch buffer (no conversion, no warp).
+    /// The floor: the same images gathered in the same shuffled batches into a float32 batch buffer, as flow's output
+    /// is, with no warp: a memcpy per image for float32 data, a uint8 -> float32 widening for uint8 data. On
+    /// <paramref name="threads"/> threads, the images of each batch split between them (as ours splits its work).
     /// </summary>
-    public static (double Seconds, long Images) Memcpy(NDArray x, long imageBytes, int batch, int seed, double minSeconds = 0)
+    public static (double Seconds, long Images) Floor(NDArray x, BenchCase c, int seed, int threads, double minSeconds = 0)
     {
         int n = (int)x.shape[0];
+        int values = c.Rows * c.Cols * c.Channels;
         var order = Enumerable.Range(0, n).ToArray();
         var random = new Random(seed);
-        var buffer = GC.AllocateUninitializedArray<byte>((int)(imageBytes * batch), pinned: true);
-        byte* src = (byte*)x.Unsafe.Address;
+        var buffer = GC.AllocateUninitializedArray<float>(values * c.Batch, pinned: true);
+        nint src = (nint)x.Unsafe.Address;
+        nint dst = (nint)Unsafe.AsPointer(ref buffer[0]);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         long images = 0;
         var clock = Stopwatch.StartNew();
-        fixed (byte* dst = buffer)
+        do
         {
-            do
+            random.Shuffle(order);
+            for (int start = 0; start < n; start += c.Batch)
             {
-                random.Shuffle(order);
-                for (int start = 0; start < n; start += batch)
+                int count = Math.Min(c.Batch, n - start);
+                int first = start;
+                if (threads == 1)
                 {
-                    int count = Math.Min(batch, n - start);
                     for (int k = 0; k < count; k++)
                     {
-                        Buffer.MemoryCopy(src + (order[start + k] * imageBytes), dst + (k * imageBytes), imageBytes, imageBytes);
+                        CopyImage(src, dst, order[first + k], k, values, c.IsUInt8);
                     }
                 }
-
-                images += n;
+                else
+                {
+                    Parallel.For(0, threads, parallel, t =>
+                    {
+                        for (int k = count * t / threads, end = count * (t + 1) / threads; k < end; k++)
+                        {
+                            CopyImage(src, dst, order[first + k], k, values, c.IsUInt8);
+                        }
+                    });
+                }
             }
-            while (clock.Elapsed.TotalSeconds < minSeconds);
+
+            images += n;
+        }
+        while (clock.Elapsed.TotalSeconds < minSeconds);
+
+        GC.KeepAlive(buffer);
+        return (clock.Elapsed.TotalSeconds, images);
+    }
+
+    private static void CopyImage(nint source, nint batch, int image, int slot, int values, bool uint8)
+    {
+        float* dst = (float*)batch + ((long)slot * values);
+        if (!uint8)
+        {
+            Buffer.MemoryCopy((float*)source + ((long)image * values), dst, values * sizeof(float), values * sizeof(float));
+            return;
         }
 
-        return (clock.Elapsed.TotalSeconds, images);
+        byte* src = (byte*)source + ((long)image * values);
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k <= values - 64; k += 64)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Load(src + k));
+                var (a, b) = Vector512.Widen(lo);
+                var (e, f) = Vector512.Widen(hi);
+                Vector512.Store(Vector512.ConvertToSingle(a), dst + k);
+                Vector512.Store(Vector512.ConvertToSingle(b), dst + k + 16);
+                Vector512.Store(Vector512.ConvertToSingle(e), dst + k + 32);
+                Vector512.Store(Vector512.ConvertToSingle(f), dst + k + 48);
+            }
+        }
+
+        for (; k < values; k++)
+        {
+            dst[k] = src[k];
+        }
     }
 
     /// <summary>
     /// The isolated RSS measurement (run in a fresh process): build the dataset, run one default flow epoch, and
     /// report the peak resident set (VmHWM) next to the RSS right after the data was built.
     /// </summary>
-    public static int RssChild(BenchCase c)
+    public static int RssChild(BenchCase c, bool dispose)
     {
         using var x = c.CreateImages();
         using var y = c.CreateLabels();
         long afterLoad = ProcStatusKb("VmRSS");
-        var (seconds, images) = Ours(SeedGenerator(), x, y, c.Batch, 1, prefetch: 0);
+        var (seconds, images) = Ours(SeedGenerator(), x, y, c.Batch, 1, prefetch: 0, dispose: dispose);
         var reply = new JsonObject
         {
             ["peak_rss_kb"] = ProcStatusKb("VmHWM"),
@@ -102,7 +172,7 @@ internal static unsafe class Runners
     }
 
     /// <summary>Ours alone, epoch after epoch for <paramref name="seconds"/>, printing img/s per epoch (a target for profilers).</summary>
-    public static int Profile(BenchCase c, double seconds, int prefetch, int workers)
+    public static int Profile(BenchCase c, double seconds, int prefetch, int workers, bool dispose = true)
     {
         using var x = c.CreateImages();
         using var y = c.CreateLabels();
@@ -114,10 +184,13 @@ internal static unsafe class Runners
             // CPU time per image is the steadier figure on a shared machine: it ignores time spent descheduled.
             self.Refresh();
             var cpu = self.TotalProcessorTime;
-            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers);
+            var pause = GC.GetTotalPauseDuration();
+            int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers, dispose: dispose);
             self.Refresh();
             double cpuMicros = (self.TotalProcessorTime - cpu).TotalMicroseconds / images;
-            Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img");
+            Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img, GCs gen0/1/2 " +
+                $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F1} ms");
         }
 
         return 0;

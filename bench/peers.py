@@ -11,7 +11,9 @@ Commands (all carry "op"):
   {"op": "versions"}
   {"op": "load", "name": N, "path": P}             keep array P (.npy) under name N
   {"op": "keras", "name": N, "batch": B, "seed": S, "batches": K, "min_seconds": T}
-  {"op": "opencv", "name": N, "batch": B, "seed": S, "batches": K, "min_seconds": T}
+  {"op": "opencv", "name": N, "batch": B, "seed": S, "batches": K, "min_seconds": T, "threads": P}
+  {"op": "zca_fit", "name": N}                     Keras fit() with zca_whitening on array N, timed; keeps the generator
+  {"op": "keras_zca", "name": N, "batch": B, "seed": S, "batches": K, "min_seconds": T}   flow with that generator
   {"op": "quit"}
 Timed commands answer {"seconds": t, "images": n}: K batches when "batches" is given, else whole epochs until at
 least T seconds have passed (one epoch when T is 0 or absent).
@@ -32,8 +34,8 @@ cv2 = None
 
 
 def load_cv2():
-    """OpenCV, imported only where it runs (so the Keras RSS process does not carry it), on one thread:
-    one image at a time on one thread is the comparison asked for (scipy's affine_transform is single-threaded too)."""
+    """OpenCV, imported only where it runs (so the Keras RSS process does not carry it). Each warpAffine call runs on
+    one thread; the equal-core peer runs several calls at once on a thread pool instead (warpAffine releases the GIL)."""
     global cv2
     if cv2 is None:
         import cv2 as module
@@ -46,16 +48,18 @@ PARAMS = dict(rotation_range=20, width_shift_range=0.1, height_shift_range=0.1, 
               zoom_range=0.1, horizontal_flip=True, fill_mode="nearest")
 
 ARRAYS = {}
+ZCA_GENERATORS = {}
+POOLS = {}
 
 
 def labels_for(n):
     return (np.arange(n, dtype=np.int32) % 10)
 
 
-def run_keras(x, batch, seed, batches, min_seconds=0.0):
+def run_keras(x, batch, seed, batches, min_seconds=0.0, gen=None):
     """Keras's flow as a training loop pulls it: one flow() (which converts x to float32 once, off the clock,
     as flow construction is on ours), then next() epoch after epoch."""
-    gen = ImageDataGenerator(**PARAMS)
+    gen = gen or ImageDataGenerator(**PARAMS)
     it = gen.flow(x, labels_for(len(x)), batch_size=batch, shuffle=True, seed=seed)
     count = 0
     start = time.perf_counter()
@@ -120,9 +124,10 @@ def keras_matrix(h, w, rnd):
     return (a00, a01, a02, a10, a11, a12), flip
 
 
-def run_opencv(x, batch, seed, batches, min_seconds=0.0):
-    """cv2.warpAffine per image, one thread: an equivalent random affine (flip folded into the matrix),
-    bilinear, replicated border, written into a float32 batch as flow would produce it."""
+def run_opencv(x, batch, seed, batches, min_seconds=0.0, threads=1):
+    """cv2.warpAffine per image: an equivalent random affine (flip folded into the matrix), bilinear, replicated
+    border, written into a float32 batch as flow would produce it. threads > 1: each batch split into that many
+    contiguous parts warped at once on a thread pool (the equal-core peer); the matrices are drawn in order first."""
     load_cv2()
     n, h, w = x.shape[0], x.shape[1], x.shape[2]
     rnd = random.Random(seed)
@@ -130,34 +135,58 @@ def run_opencv(x, batch, seed, batches, min_seconds=0.0):
     total = (n + batch - 1) // batch if batches is None else min(batches, (n + batch - 1) // batch)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     as_float = x.dtype == np.float32
+    pool = None
+    if threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        pool = POOLS.get(threads) or POOLS.setdefault(threads, ThreadPoolExecutor(threads))
     start = time.perf_counter()
     count = 0
     while True:
-        count += opencv_epoch(x, batch, total, shuffler.permutation(n), rnd, flags, as_float)
+        count += opencv_epoch(x, batch, total, shuffler.permutation(n), rnd, flags, as_float, pool, threads)
         if batches is not None or time.perf_counter() - start >= min_seconds:
             return time.perf_counter() - start, count
 
 
-def opencv_epoch(x, batch, total, order, rnd, flags, as_float):
+def opencv_matrix(h, w, rnd):
+    (a00, a01, a02, a10, a11, a12), flip = keras_matrix(h, w, rnd)
+    # OpenCV's matrix maps destination (x=col, y=row) to source (x, y): swap Keras's axes.
+    if flip:  # output column c reads warped column w-1-c
+        return np.array([[-a11, a10, a12 + a11 * (w - 1)], [-a01, a00, a02 + a01 * (w - 1)]])
+    return np.array([[a11, a10, a12], [a01, a00, a02]])
+
+
+def opencv_warp(x, idx, mats, out, lo, hi, flags, as_float):
+    h, w = x.shape[1], x.shape[2]
+    for k in range(lo, hi):
+        if as_float:
+            cv2.warpAffine(x[idx[k]], mats[k], (w, h), dst=out[k], flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        else:
+            # uint8 sources: warp in uint8 (OpenCV's fastest path), then widen into the batch.
+            out[k] = cv2.warpAffine(x[idx[k]], mats[k], (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+
+
+def opencv_epoch(x, batch, total, order, rnd, flags, as_float, pool=None, threads=1):
     h, w = x.shape[1], x.shape[2]
     count = 0
     for b in range(total):
         idx = order[b * batch:(b + 1) * batch]
         out = np.empty((len(idx),) + x.shape[1:], dtype=np.float32)
-        for k, i in enumerate(idx):
-            (a00, a01, a02, a10, a11, a12), flip = keras_matrix(h, w, rnd)
-            # OpenCV's matrix maps destination (x=col, y=row) to source (x, y): swap Keras's axes.
-            if flip:  # output column c reads warped column w-1-c
-                m = np.array([[-a11, a10, a12 + a11 * (w - 1)], [-a01, a00, a02 + a01 * (w - 1)]])
-            else:
-                m = np.array([[a11, a10, a12], [a01, a00, a02]])
-            if as_float:
-                cv2.warpAffine(x[i], m, (w, h), dst=out[k], flags=flags, borderMode=cv2.BORDER_REPLICATE)
-            else:
-                # uint8 sources: warp in uint8 (OpenCV's fastest path), then widen into the batch.
-                out[k] = cv2.warpAffine(x[i], m, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        mats = [opencv_matrix(h, w, rnd) for _ in idx]
+        if pool is None:
+            opencv_warp(x, idx, mats, out, 0, len(idx), flags, as_float)
+        else:
+            bounds = [len(idx) * t // threads for t in range(threads + 1)]
+            futures = [pool.submit(opencv_warp, x, idx, mats, out, bounds[t], bounds[t + 1], flags, as_float)
+                       for t in range(threads)]
+            for f in futures:
+                f.result()
         count += len(idx)
     return count
+
+
+def zca_generator():
+    """The seed augmentation with ZCA whitening (Keras turns featurewise_center on with it, and so does ours)."""
+    return ImageDataGenerator(zca_whitening=True, featurewise_center=True, **PARAMS)
 
 
 def peak_rss_kb():
@@ -203,13 +232,28 @@ def serve():
             elif op == "load":
                 ARRAYS[cmd["name"]] = np.load(cmd["path"])
                 reply = {"shape": list(ARRAYS[cmd["name"]].shape), "dtype": str(ARRAYS[cmd["name"]].dtype)}
-            elif op in ("keras", "opencv"):
-                fn = run_keras if op == "keras" else run_opencv
-                seconds, count = fn(ARRAYS[cmd["name"]], cmd["batch"], cmd["seed"], cmd.get("batches"),
-                                    cmd.get("min_seconds", 0.0))
+            elif op == "keras":
+                seconds, count = run_keras(ARRAYS[cmd["name"]], cmd["batch"], cmd["seed"], cmd.get("batches"),
+                                           cmd.get("min_seconds", 0.0))
                 reply = {"seconds": seconds, "images": count}
+            elif op == "keras_zca":
+                seconds, count = run_keras(ARRAYS[cmd["name"]], cmd["batch"], cmd["seed"], cmd.get("batches"),
+                                           cmd.get("min_seconds", 0.0), ZCA_GENERATORS[cmd["name"]])
+                reply = {"seconds": seconds, "images": count}
+            elif op == "opencv":
+                seconds, count = run_opencv(ARRAYS[cmd["name"]], cmd["batch"], cmd["seed"], cmd.get("batches"),
+                                            cmd.get("min_seconds", 0.0), cmd.get("threads", 1))
+                reply = {"seconds": seconds, "images": count}
+            elif op == "zca_fit":
+                gen = zca_generator()
+                start = time.perf_counter()
+                gen.fit(ARRAYS[cmd["name"]])
+                seconds = time.perf_counter() - start
+                ZCA_GENERATORS[cmd["name"]] = gen
+                reply = {"seconds": seconds, "images": int(len(ARRAYS[cmd["name"]]))}
             elif op == "drop":
                 ARRAYS.pop(cmd["name"], None)
+                ZCA_GENERATORS.pop(cmd["name"], None)
                 reply = {}
             else:
                 reply = {"error": "unknown op " + op}

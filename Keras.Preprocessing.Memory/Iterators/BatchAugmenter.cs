@@ -36,12 +36,13 @@ internal sealed class BatchAugmenter : IDisposable
         _executor.Execute(request, buffer);
 
         long[] shape = [request.Plans.Length, .. g.Shape];
-        var images = _generator.ToOutput(buffer, shape);
         if (_generator.OutputType == OutputDType.Float32)
         {
-            return new AugmentedImages(images, buffer);
+            // The array hands the buffer back to the pool itself, on Dispose or once collected (see BufferPool).
+            return new AugmentedImages(_generator.Buffers.Wrap(buffer, shape), null);
         }
 
+        var images = _generator.ToOutput(buffer, shape);
         _generator.Buffers.Return(buffer);
         return new AugmentedImages(images, null);
     }

@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using Keras.Preprocessing.Memory.Iterators;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Tests.Iterators;
+
+/// <summary>
+/// The Keras idiom <c>var (x, y) = it.next();</c> without Dispose: dropped batches' buffers come back to the pool
+/// (no fresh memory per batch), while batches — or views of them — that the caller still holds are never written.
+/// </summary>
+[TestClass]
+public sealed class UndisposedBatchTests
+{
+    [TestMethod]
+    public void DroppedBatchesAreReusedSoMemoryStaysBounded()
+    {
+        // 64x64x3 float32, batch 32: 1.5 MiB per batch; 400 batches would be 600 MiB of fresh memory.
+        using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
+        var generator = new ImageDataGenerator(rotation_range: 10);
+        using var it = generator.flow(x, batch_size: 32, seed: 3);
+        long batchBytes = 32L * 64 * 64 * 3 * sizeof(float);
+        for (int i = 0; i < 400; i++)
+        {
+            var (xb, _) = Next(it);
+            Assert.AreEqual(32L, xb.shape[0]);
+        }
+
+        Assert.IsGreaterThan(0, generator.Buffers.Collections, "the pool asked the collector for dropped batches");
+        Assert.IsLessThanOrEqualTo(
+            (8L << 20) + (4 * batchBytes),
+            generator.Buffers.OutstandingBytes,
+            $"undisposed bytes stay bounded: {generator.Buffers.OutstandingBytes >> 20} MiB out");
+    }
+
+    [TestMethod]
+    public void HeldBatchesAndViewsAreNeverOverwritten()
+    {
+        using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
+        var generator = new ImageDataGenerator(rotation_range: 10, horizontal_flip: true);
+        using var it = generator.flow(x, batch_size: 32, seed: 5);
+        var (held, _) = Next(it);
+        var heldValues = TestData.Floats(held);
+        var view = ViewOfFirstImage(it, out float[] viewValues);
+        for (int i = 0; i < 300; i++)
+        {
+            _ = Next(it);
+        }
+
+        Assert.IsGreaterThan(0, generator.Buffers.Collections, "collections ran while the batches were held");
+        CollectionAssert.AreEqual(heldValues, TestData.Floats(held), "a held, undisposed batch keeps its values");
+        CollectionAssert.AreEqual(viewValues, TestData.Floats(view), "a view outliving its batch keeps its values");
+    }
+
+    [TestMethod]
+    public void UndisposedBatchesEqualDisposedOnes()
+    {
+        using var x = TestData.IndexedImages(64, rows: 16, cols: 16);
+        var generator = new ImageDataGenerator(rotation_range: 20, zoom_range: 0.1);
+        using var disposed = generator.flow(x, batch_size: 8, seed: 9);
+        using var undisposed = generator.flow(x, batch_size: 8, seed: 9);
+        for (int i = 0; i < 40; i++)
+        {
+            float[] expected;
+            using (var b = disposed.next())
+            {
+                expected = TestData.Floats(b.x);
+            }
+
+            var (xb, _) = Next(undisposed);
+            CollectionAssert.AreEqual(expected, TestData.Floats(xb), $"batch {i}");
+        }
+    }
+
+    /// <summary>next() in its own frame, so the Batch object is unreachable from this test's frame afterwards.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (NDArray X, NDArray? Y) Next(NumpyArrayIterator it)
+    {
+        var batch = it.next();
+        return (batch.x, batch.y);
+    }
+
+    /// <summary>A view of one image of a batch whose own arrays are dropped at once.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static NDArray ViewOfFirstImage(NumpyArrayIterator it, out float[] values)
+    {
+        var view = it.next().x["0"];
+        values = TestData.Floats(view);
+        return view;
+    }
+}
