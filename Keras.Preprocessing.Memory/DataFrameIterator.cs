@@ -296,7 +296,7 @@ public sealed class DataFrameIterator : FileImageIterator
         if (type != NPTypeCode.Double)
         {
             using var matrix = DoubleMatrix(columns, rows);
-            return matrix.astype(type);
+            return NumSharpCompat.AsType(matrix, type);
         }
 
         return DoubleMatrix(columns, rows);

@@ -79,7 +79,7 @@ internal static partial class BadInputCases
         yield return Ok(F, "encoded bytes in x_col", () =>
         {
             var df = new DataFrame(new StringDataFrameColumn("class", ["a"]));
-            var bytes = new Files.ObjectColumn("filename", [File.ReadAllBytes(ws.Image("good_0.png"))]);
+            var bytes = new ObjectDataFrameColumn("filename", [File.ReadAllBytes(ws.Image("good_0.png"))]);
             df.Columns.Insert(0, bytes);
             using var it = g.flow_from_dataframe(df, target_size: (4, 5));
             Assert.AreEqual(1, it.n);
@@ -87,7 +87,7 @@ internal static partial class BadInputCases
         yield return Warn(F, "garbage bytes in x_col dropped", "<row 1>", () =>
         {
             var df = new DataFrame(new StringDataFrameColumn("class", ["a", "b"]));
-            df.Columns.Insert(0, new Files.ObjectColumn("filename", [File.ReadAllBytes(ws.Image("good_0.png")), new byte[] { 1, 2, 3 }]));
+            df.Columns.Insert(0, new ObjectDataFrameColumn("filename", [File.ReadAllBytes(ws.Image("good_0.png")), new byte[] { 1, 2, 3 }]));
             using var it = g.flow_from_dataframe(df, target_size: (4, 5));
             Assert.AreEqual(1, it.n);
         });

@@ -25,8 +25,8 @@ public sealed class FileIteratorFeatureTests
         var bytes = files.Select(f => File.ReadAllBytes(Path.Combine(IteratorFixtures.Images, f))).ToArray();
         df.Columns.Add(kind switch
         {
-            "byte[]" => new ObjectColumn("image", bytes),
-            "ReadOnlyMemory<byte>" => new ObjectColumn("image", bytes.Select(b => (object)new ReadOnlyMemory<byte>(b))),
+            "byte[]" => new ObjectDataFrameColumn("image", bytes),
+            "ReadOnlyMemory<byte>" => new ObjectDataFrameColumn("image", bytes.Select(b => (object)new ReadOnlyMemory<byte>(b))),
             _ => new VBufferDataFrameColumn<byte>("image", bytes.Select(b => new VBuffer<byte>(b.Length, b))),
         });
 
@@ -51,7 +51,7 @@ public sealed class FileIteratorFeatureTests
     {
         var good = File.ReadAllBytes(Path.Combine(IteratorFixtures.Images, "cats", "c00.png"));
         var df = new DataFrame(
-            new ObjectColumn("image", [good, Array.Empty<byte>(), "not bytes"u8.ToArray(), good]),
+            new ObjectDataFrameColumn("image", [good, Array.Empty<byte>(), "not bytes"u8.ToArray(), good]),
             new StringDataFrameColumn("class", ["cat", "cat", "dog", "dog"]));
         using var built = IteratorFixtures.Capture(() => new ImageDataGenerator().flow_from_dataframe(df, x_col: "image", target_size: (8, 8)));
         Assert.AreEqual(2, built.Iterator.n);

@@ -66,7 +66,7 @@ internal static class IteratorFixtures
             var tags = df["tags"].Cast<string>().Select(s => s.Contains('|', StringComparison.Ordinal) ? (object)s.Split('|') : s);
             int index = df.Columns.IndexOf("tags");
             df.Columns.RemoveAt(index);
-            df.Columns.Insert(index, new ObjectColumn("tags", tags));
+            df.Columns.Insert(index, new ObjectDataFrameColumn("tags", tags));
         }
 
         return df;
