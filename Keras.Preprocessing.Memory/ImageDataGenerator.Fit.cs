@@ -191,19 +191,10 @@ internal static class ZcaFit
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
         var gram = new float[(long)features * features];
         fixed (float* x = data)
-        fixed (float* c = gram)
         {
-            if (Gemm.IsAccelerated)
-            {
-                Gemm.AddGram(x, count, features, c, parallel);
-            }
-            else
-            {
-                SymmetricEigen.ScalarGram(x, count, features, c);
-            }
+            Gemm.Gram(x, count, features, gram, parallel);
         }
 
-        SymmetricEigen.Mirror(gram, features);
         var sigma = new double[(long)features * features];
         float n = count;
         Parallel.For(0, features, parallel, i =>

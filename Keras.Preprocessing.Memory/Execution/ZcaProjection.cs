@@ -151,6 +151,27 @@ internal static unsafe class Gemm
     }
 
     /// <summary>
+    /// c (d × d, row-major, zeroed) = xᵀ x, both triangles: the blocked product where SIMD allows, else the scalar
+    /// sum; the one entry point for the covariance in <c>fit</c> and the component product.
+    /// </summary>
+    public static void Gram(float* x, int rows, int d, float[] c, ParallelOptions parallel)
+    {
+        fixed (float* cp = c)
+        {
+            if (IsAccelerated)
+            {
+                AddGram(x, rows, d, cp, parallel);
+            }
+            else
+            {
+                SymmetricEigen.ScalarGram(x, rows, d, cp);
+            }
+        }
+
+        SymmetricEigen.Mirror(c, d);
+    }
+
+    /// <summary>
     /// The upper triangle (by tiles) of c (d × d, row-major) += xᵀ x for x of <paramref name="rows"/> × d, summed in
     /// float like numpy's <c>np.dot(flat_x.T, flat_x)</c> on float32; the caller mirrors the lower triangle.
     /// </summary>
@@ -359,19 +380,10 @@ internal static unsafe class SymmetricEigen
         });
         var result = new float[(long)n * n];
         fixed (float* yp = y)
-        fixed (float* rp = result)
         {
-            if (Gemm.IsAccelerated)
-            {
-                Gemm.AddGram(yp, n, n, rp, parallel);
-            }
-            else
-            {
-                ScalarGram(yp, n, n, rp);
-            }
+            Gemm.Gram(yp, n, n, result, parallel);
         }
 
-        Mirror(result, n);
         return result;
     }
 
