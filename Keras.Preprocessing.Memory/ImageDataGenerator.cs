@@ -122,6 +122,12 @@ public sealed partial class ImageDataGenerator
         this.zca_whitening = zca_whitening;
         this.zca_epsilon = zca_epsilon;
         this.rescale = rescale is 0 ? null : rescale; // Keras tests `if self.rescale:`, so 0 means none
+        if (rescale is 0)
+        {
+            // The C# trap: `rescale: 1 / 255` is integer division, 0, which Keras reads as "no rescaling".
+            KerasWarnings.Warn("`rescale` is 0, which disables rescaling (Keras tests `if rescale:`). If you wrote `1 / 255`, " +
+                "that is integer division in C#: write `1.0 / 255`.");
+        }
         this.preprocessing_function = preprocessing_function;
         this.validation_split = validation_split;
 

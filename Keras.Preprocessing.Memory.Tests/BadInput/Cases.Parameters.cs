@@ -21,7 +21,10 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "interpolation_order 3", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
         yield return Err<ArgumentException>(P, "interpolation_order negative", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: -1));
         yield return Err<ArgumentException>(P, "dtype int8", "dtype", () => _ = new ImageDataGenerator(dtype: "int8"), "float32");
-        yield return Err<ArgumentException>(P, "rotation_range negative", "rotation_range", () => _ = new ImageDataGenerator(rotation_range: -5), "non-negative");
+        yield return Ok(P, "rotation_range negative (Keras: uniform(-r, r), the same distribution)", () => _ = new ImageDataGenerator(rotation_range: -5));
+        yield return Ok(P, "shear_range negative", () => _ = new ImageDataGenerator(shear_range: -5));
+        yield return Ok(P, "channel_shift_range negative", () => _ = new ImageDataGenerator(channel_shift_range: -5));
+        yield return Warn(P, "rescale 0 (C#'s 1 / 255)", "integer division", () => _ = new ImageDataGenerator(rescale: 1 / 255));
         yield return Err<ArgumentException>(P, "rotation_range NaN", "rotation_range", () => _ = new ImageDataGenerator(rotation_range: double.NaN));
         yield return Err<ArgumentException>(P, "rotation_range infinite", "rotation_range", () => _ = new ImageDataGenerator(rotation_range: double.PositiveInfinity));
         yield return Err<ArgumentException>(P, "width_shift_range negative", "width_shift_range", () => _ = new ImageDataGenerator(width_shift_range: -0.1), "width_shift_range");

@@ -45,7 +45,7 @@ public sealed class ParameterValidationTests
         AssertParam("brightness_range", () => new ImageDataGenerator(brightness_range: new[] { 0.5 }), "tuple or list of two floats");
         AssertParam("interpolation_order", () => new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
         AssertParam("dtype", () => new ImageDataGenerator(dtype: "int8"), "float32");
-        AssertParam("rotation_range", () => new ImageDataGenerator(rotation_range: -5), "non-negative");
+        AssertParam("rotation_range", () => new ImageDataGenerator(rotation_range: double.NaN), "finite");
         AssertParam("width_shift_range", () => new ImageDataGenerator(width_shift_range: -0.1), "width_shift_range");
         AssertParam("cval", () => new ImageDataGenerator(cval: double.NaN), "finite");
     }

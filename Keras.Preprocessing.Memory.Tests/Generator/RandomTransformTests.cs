@@ -26,6 +26,26 @@ public sealed class RandomTransformTests
     }
 
     [TestMethod]
+    public void NegativeRangesDrawTheSameDistributionAsKeras()
+    {
+        // Keras draws np.random.uniform(-r, r); for r < 0 that is low + (high - low)·u with low > high: the mirror
+        // of the positive range's draw from the same u, so it covers the same interval.
+        var positive = new ImageDataGenerator(rotation_range: 20, shear_range: 10, channel_shift_range: 30);
+        var negative = new ImageDataGenerator(rotation_range: -20, shear_range: -10, channel_shift_range: -30);
+        foreach (int seed in Enumerable.Range(0, 50))
+        {
+            var p = positive.get_random_transform(Shape, seed);
+            var n = negative.get_random_transform(Shape, seed);
+            foreach (var (key, range) in new[] { ("theta", 20.0), ("shear", 10.0), ("channel_shift_intensity", 30.0) })
+            {
+                double pv = (double)p[key]!, nv = (double)n[key]!;
+                Assert.AreEqual(-pv, nv, 1e-9 * range, $"{key}, seed {seed}");
+                Assert.IsLessThanOrEqualTo(range, Math.Abs(nv), $"{key} within [-{range}, {range}]");
+            }
+        }
+    }
+
+    [TestMethod]
     public void FloatShiftsAreFractionsOfTheAxisTheyMove()
     {
         // tx (from height_shift_range) moves rows, scaled by the height; ty by the width.

@@ -33,9 +33,10 @@ internal sealed record AugmentationSettings(
 
     public void Validate()
     {
-        RequireFiniteNonNegative(RotationRange, "rotation_range");
-        RequireFiniteNonNegative(ShearRange, "shear_range");
-        RequireFiniteNonNegative(ChannelShiftRange, "channel_shift_range");
+        // Keras draws uniform(-r, r) for these: a negative r gives the same distribution, so it is accepted too.
+        RequireFinite(RotationRange, "rotation_range");
+        RequireFinite(ShearRange, "shear_range");
+        RequireFinite(ChannelShiftRange, "channel_shift_range");
         WidthShiftRange.Validate("width_shift_range");
         HeightShiftRange.Validate("height_shift_range");
         ZoomRange.Validate();
@@ -55,11 +56,11 @@ internal sealed record AugmentationSettings(
         }
     }
 
-    private static void RequireFiniteNonNegative(double value, string name)
+    private static void RequireFinite(double value, string name)
     {
-        if (!double.IsFinite(value) || value < 0)
+        if (!double.IsFinite(value))
         {
-            throw new ArgumentException($"`{name}` should be a non-negative finite number. Received: {value}", name);
+            throw new ArgumentException($"`{name}` should be a finite number. Received: {value}", name);
         }
     }
 }
