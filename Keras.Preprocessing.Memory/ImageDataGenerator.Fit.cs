@@ -15,7 +15,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="x">Sample data, rank 4.</param>
     /// <param name="augment">Whether to fit on randomly augmented samples.</param>
     /// <param name="rounds">With <paramref name="augment"/>, how many augmented passes over the data to fit on.</param>
-    /// <param name="seed">Random seed for the augmentation.</param>
+    /// <param name="seed">Random seed for the augmentation (with <see cref="numpy_random"/>: <c>np.random.seed(seed)</c>, once, as Keras).</param>
     public void fit(NDArray x, bool augment = false, int rounds = 1, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -56,12 +56,17 @@ public sealed partial class ImageDataGenerator
 
         // A float32 copy of the data (augmented if asked), as Keras works on one.
         var plans = new SamplePlan[count];
+        var numpyDrawn = augment && numpy_random ? DrawNumpyFitTransforms(count, g.Rows, g.Cols, seed) : null;
         long fitSeed = seed ?? Random.Shared.NextInt64();
         for (int i = 0; i < count; i++)
         {
             int j = i % source.Count;
             var parameters = TransformParameters.Identity;
-            if (augment)
+            if (numpyDrawn is not null)
+            {
+                parameters = numpyDrawn[i];
+            }
+            else if (augment)
             {
                 var rng = SampleRandom.For(fitSeed, RandomStream.Fit, i / source.Count, j);
                 parameters = RandomTransformSampler.Sample(Settings, g.Rows, g.Cols, ref rng);

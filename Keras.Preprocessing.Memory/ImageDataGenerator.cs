@@ -58,6 +58,9 @@ public sealed partial class ImageDataGenerator
     /// <param name="random_erasing_ratio">Beyond Keras (torchvision <c>ratio</c>): range of the rectangle's aspect ratio
     /// height / width, drawn log-uniformly (default (0.3, 3.3)).</param>
     /// <param name="random_erasing_value">Beyond Keras (torchvision <c>value</c>): the fill, a number (default 0) or "random".</param>
+    /// <param name="numpy_random">Beyond Keras: draw the shuffles and augmentations from numpy's global generator
+    /// (<see cref="NumpyRandom"/>), reproduced bit for bit, in Keras's order, so the same seed gives the same batches as
+    /// Keras (see <see cref="numpy_random"/>). Default false: the keyed (seed, epoch, sample) streams.</param>
     public ImageDataGenerator(
         bool featurewise_center = false,
         bool samplewise_center = false,
@@ -85,7 +88,8 @@ public sealed partial class ImageDataGenerator
         double random_erasing = 0,
         (double Low, double High)? random_erasing_scale = null,
         (double Low, double High)? random_erasing_ratio = null,
-        ErasingValue random_erasing_value = default)
+        ErasingValue random_erasing_value = default,
+        bool numpy_random = false)
     {
         var format = DataFormats.Parse(data_format);
         var mode = FillModes.Parse(fill_mode);
@@ -130,6 +134,7 @@ public sealed partial class ImageDataGenerator
         }
         this.preprocessing_function = preprocessing_function;
         this.validation_split = validation_split;
+        this.numpy_random = numpy_random;
 
         // Keras's implications between the normalization flags, with its warnings.
         if (zca_whitening)
@@ -300,7 +305,8 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// Draws random transformation parameters for one image (Keras <c>get_random_transform</c>), as a dictionary
-    /// with Keras's keys. <paramref name="seed"/> makes the draw reproducible (our generator, not numpy's).
+    /// with Keras's keys. <paramref name="seed"/> makes the draw reproducible: from the keyed stream, or with
+    /// <see cref="numpy_random"/> as Keras does, by <c>np.random.seed(seed)</c> on numpy's global generator.
     /// </summary>
     /// <param name="img_shape">The image's shape (rank 3, in this generator's data format).</param>
     /// <param name="seed">Random seed, or null for a fresh draw.</param>
@@ -313,9 +319,14 @@ public sealed partial class ImageDataGenerator
                 $"`img_shape` should be the shape of one image (rank 3). Received {Shapes.Format(img_shape)}", nameof(img_shape));
         }
 
+        int rows = img_shape[Settings.ImageRowAxis], cols = img_shape[Settings.ImageColAxis];
+        if (numpy_random)
+        {
+            return DrawNumpyTransform(rows, cols, seed).ToDictionary();
+        }
+
         var rng = SampleRandom.For(seed ?? Random.Shared.NextInt64(), RandomStream.Transform, 0, 0);
-        return RandomTransformSampler.Sample(
-            Settings, img_shape[Settings.ImageRowAxis], img_shape[Settings.ImageColAxis], ref rng).ToDictionary();
+        return RandomTransformSampler.Sample(Settings, rows, cols, ref rng).ToDictionary();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using Keras.Preprocessing.Memory.Iterators;
+using Keras.Preprocessing.Memory.Sampling;
 
 namespace Keras.Preprocessing.Memory;
 
@@ -9,6 +10,8 @@ namespace Keras.Preprocessing.Memory;
 /// indexer serving any batch of the current epoch. Unlike Keras, a sample's augmentation is a pure function of
 /// (seed, epoch, sample), so batches are identical whatever the thread count, prefetch depth or the order in
 /// which threads ask. <c>next()</c> is thread-safe: concurrent callers each receive whole, distinct batches.
+/// With the generator's <c>numpy_random</c>, the order and the augmentations are instead Keras's own draws from
+/// numpy's global generator (<see cref="NumpyRandom"/>), made in Keras's order when each batch is reserved.
 /// </summary>
 public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
 {
@@ -22,6 +25,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     private Cursor _served;   // what callers have been handed
     private long _orderEpoch = -1;
     private int[] _order = [];
+    private NumpyBatchDraws? _numpy; // the numpy_random mode: Keras's draws from numpy's global generator
     private bool _disposed;
     private int _activeBuilds;           // BuildBatch calls running now, on any thread
     [NumSharp.NDBorrowed] // the in-flight batches Dispose took; FinishDispose disposes them
@@ -99,14 +103,18 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         }
     }
 
-    /// <summary>The order of samples in the current epoch (Keras <c>index_array</c>).</summary>
+    /// <summary>
+    /// The order of samples in the current epoch (Keras <c>index_array</c>). With <c>numpy_random</c>, empty until
+    /// the first order is drawn (Keras: None).
+    /// </summary>
     public int[] index_array
     {
         get
         {
             lock (_gate)
             {
-                return (int[])OrderFor(_served.Epoch).Clone();
+                var order = _numpy is null ? OrderFor(_served.Epoch) : _numpy.OrderOf(_served.Epoch) ?? [];
+                return (int[])order.Clone();
             }
         }
     }
@@ -138,9 +146,23 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             {
                 ThrowIfDisposed();
                 long epochNow = _served.Epoch;
-                _served.Total++;
-                _reserved.Total++;
-                ticket = MakeTicket(epochNow, idx);
+                if (_numpy is { } numpy)
+                {
+                    // Keras's __getitem__: reseed, draw the order if there is none yet, then the batch's transforms.
+                    lock (numpy.Gate)
+                    {
+                        numpy.BeginBatch(_served.Total);
+                        _served.Total++;
+                        _reserved.Total++;
+                        ticket = WithDraws(MakeTicket(epochNow, idx), numpy);
+                    }
+                }
+                else
+                {
+                    _served.Total++;
+                    _reserved.Total++;
+                    ticket = MakeTicket(epochNow, idx);
+                }
             }
 
             return Build(ticket);
@@ -209,10 +231,10 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
 
     /// <summary>
     /// Serves the batch <c>next()</c> would serve, built by <paramref name="build"/> instead of
-    /// <see cref="BuildBatch"/> (for batches of another form, e.g. left on a device). Batches prefetched for
+    /// <see cref="BuildBatch(long, int[])"/> (for batches of another form, e.g. left on a device). Batches prefetched for
     /// <c>next()</c> are dropped, so the two may be mixed without skipping samples.
     /// </summary>
-    private protected T ServeNext<T>(Func<long, int[], T> build)
+    private protected T ServeNext<T>(Func<long, int[], TransformParameters[]?, T> build)
     {
         Ticket ticket;
         lock (_gate)
@@ -228,7 +250,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             _served = _reserved;
         }
 
-        return Build(() => build(ticket.Epoch, ticket.Indices));
+        return Build(() => build(ticket.Epoch, ticket.Indices, ticket.Drawn));
     }
 
     /// <summary>Starts a new epoch: a fresh order when shuffling (Keras <c>on_epoch_end</c>).</summary>
@@ -240,6 +262,14 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             _served.Epoch++;
             _served.Started = true;
             _reserved = _served;
+            if (_numpy is { } numpy)
+            {
+                // Keras's on_epoch_end draws the next permutation from the global generator as it stands, unseeded.
+                lock (numpy.Gate)
+                {
+                    numpy.DrawOrder(_served.Epoch, _served.Epoch);
+                }
+            }
         }
     }
 
@@ -322,7 +352,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         return false;
     }
 
-    private Batch Build(Ticket ticket) => Build(() => BuildBatch(ticket.Epoch, ticket.Indices));
+    private Batch Build(Ticket ticket) => Build(() => BuildBatch(ticket.Epoch, ticket.Indices, ticket.Drawn));
 
     /// <summary>
     /// Runs one batch build: marks it as this iterator's (so a Dispose from inside it is deferred, not a
@@ -376,7 +406,35 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     /// <summary>Builds the batch of samples <paramref name="indices"/> of epoch <paramref name="epochNumber"/>; must be thread-safe.</summary>
     protected abstract Batch BuildBatch(long epochNumber, int[] indices);
 
+    /// <summary>
+    /// Builds a batch whose transforms were drawn in Keras's order (<paramref name="drawn"/>, one per index, in the
+    /// <c>numpy_random</c> mode; null otherwise). Iterators that support that mode override it.
+    /// </summary>
+    private protected virtual Batch BuildBatch(long epochNumber, int[] indices, TransformParameters[]? drawn) =>
+        BuildBatch(epochNumber, indices);
+
+    /// <summary>
+    /// Switches this iterator to the <c>numpy_random</c> mode (called once by the constructor of an iterator whose
+    /// generator asks for it): the order and each sample's transform come from numpy's global generator.
+    /// </summary>
+    private protected void UseNumpyRandom(NumpyBatchDraws draws) => _numpy = draws;
+
     private Ticket Reserve()
+    {
+        if (_numpy is { } numpy)
+        {
+            // The whole of Keras's batch sequence under the generator's lock: another iterator's draws cannot interleave.
+            lock (numpy.Gate)
+            {
+                numpy.BeginBatch(_reserved.Total);
+                return WithDraws(ReserveSlice(numpy), numpy);
+            }
+        }
+
+        return ReserveSlice(null);
+    }
+
+    private Ticket ReserveSlice(NumpyBatchDraws? numpy)
     {
         // Keras's _flow_index: a new order whenever an epoch starts, then consecutive slices of it.
         if (_reserved.BatchIndex == 0)
@@ -387,6 +445,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
             }
 
             _reserved.Started = true;
+            numpy?.DrawOrder(_reserved.Epoch, _served.Epoch);
         }
 
         // In 64 bits: with a huge batch_size, index × batch_size and current + batch_size wrap an int.
@@ -396,6 +455,10 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         _reserved.Total++;
         return ticket;
     }
+
+    /// <summary>The batch's transforms, drawn now, on the ordering thread, in Keras's order (caller holds both locks).</summary>
+    private static Ticket WithDraws(Ticket ticket, NumpyBatchDraws numpy) =>
+        ticket with { Drawn = numpy.DrawTransforms(ticket.Indices.Length) };
 
     private Ticket MakeTicket(long epochNumber, int batch)
     {
@@ -407,6 +470,12 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
 
     private int[] OrderFor(long epochNumber)
     {
+        if (_numpy is { } numpy)
+        {
+            // Keras's __getitem__ draws an order only when there is none yet (`if self.index_array is None`).
+            return numpy.OrderOf(epochNumber) ?? numpy.DrawOrder(epochNumber, _served.Epoch);
+        }
+
         if (_orderEpoch != epochNumber)
         {
             _order = CreateOrder(epochNumber);
@@ -463,7 +532,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         public bool Started;
     }
 
-    private readonly record struct Ticket(long Epoch, int[] Indices);
+    private readonly record struct Ticket(long Epoch, int[] Indices, TransformParameters[]? Drawn = null);
 
     private sealed record BuildScope([property: NumSharp.NDBorrowed] KerasIterator Iterator, BuildScope? Outer);
 }

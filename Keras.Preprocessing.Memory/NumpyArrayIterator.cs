@@ -72,6 +72,17 @@ public sealed class NumpyArrayIterator : KerasIterator
         // instead of splitting every batch: no per-batch join, so one descheduled thread stalls only its own batch.
         _workers = workers > 0 ? workers : Environment.ProcessorCount;
 
+        if (generator.numpy_random)
+        {
+            if (sharding.NumShards > 1)
+            {
+                throw new ArgumentException(
+                    "`num_shards` > 1 needs the keyed random mode: Keras has no shards, so `numpy_random` has no Keras order to reproduce.", "num_shards");
+            }
+
+            UseNumpyRandom(new NumpyBatchDraws(NumpyRandomState.Global, seed, n, shuffle, generator.Settings, _images.Geometry.Rows, _images.Geometry.Cols));
+        }
+
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
         _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution));
     }
@@ -125,10 +136,10 @@ public sealed class NumpyArrayIterator : KerasIterator
                 $"`next_on_device()` needs a GPU device, but this iterator augments on \"{device}\": create it with flow(..., device: \"gpu\").");
         }
 
-        return ServeNext((epochNumber, indices) =>
+        return ServeNext((epochNumber, indices, drawn) =>
         {
             var sources = SourceIndices(indices);
-            var images = executor.ExecuteOnDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber));
+            var images = executor.ExecuteOnDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber, drawn));
             return new DeviceBatch(
                 images,
                 [indices.Length, .. _images.Geometry.Shape],
@@ -157,10 +168,13 @@ public sealed class NumpyArrayIterator : KerasIterator
     private protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
-    protected override Batch BuildBatch(long epochNumber, int[] indices)
+    protected override Batch BuildBatch(long epochNumber, int[] indices) => BuildBatch(epochNumber, indices, null);
+
+    /// <inheritdoc />
+    private protected override Batch BuildBatch(long epochNumber, int[] indices, TransformParameters[]? drawn)
     {
         var sources = SourceIndices(indices);
-        var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber);
+        var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber, drawn);
         _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber);
 
         var inputs = new List<NDArray>(1 + _misc.Length) { images };

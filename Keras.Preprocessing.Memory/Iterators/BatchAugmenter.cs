@@ -27,11 +27,12 @@ internal sealed class BatchAugmenter : IDisposable
     /// <summary>
     /// Augments images <paramref name="sourceIndices"/> of <paramref name="source"/>; <paramref name="sampleKeys"/>
     /// name the samples for the random streams (the same sample gets the same transform, wherever it is read from).
+    /// <paramref name="drawn"/>, when given, are the transforms already drawn in Keras's order (numpy_random).
     /// </summary>
-    public AugmentedImages Augment(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
+    public AugmentedImages Augment(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch, TransformParameters[]? drawn = null)
     {
         var g = source.Geometry;
-        var request = CreateRequest(source, sourceIndices, sampleKeys, seed, epoch);
+        var request = CreateRequest(source, sourceIndices, sampleKeys, seed, epoch, drawn);
         var buffer = _generator.Buffers.Rent(g.ElementsFor(request.Plans.Length));
         _executor.Execute(request, buffer);
 
@@ -51,15 +52,24 @@ internal sealed class BatchAugmenter : IDisposable
     public IAugmentationExecutor Executor => _executor;
 
     /// <summary>The work of one batch: each sample's plan, drawn from its (seed, epoch, sample) stream, and the standardization now.</summary>
-    public AugmentationRequest CreateRequest(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch)
+    public AugmentationRequest CreateRequest(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch, TransformParameters[]? drawn = null)
     {
         var g = source.Geometry;
         var settings = _generator.Settings;
         var plans = new SamplePlan[sourceIndices.Length];
         for (int i = 0; i < plans.Length; i++)
         {
-            var rng = SampleRandom.For(seed, RandomStream.Transform, epoch, sampleKeys[i]);
-            var parameters = RandomTransformSampler.Sample(settings, g.Rows, g.Cols, ref rng);
+            TransformParameters parameters;
+            if (drawn is not null)
+            {
+                parameters = drawn[i];
+            }
+            else
+            {
+                var rng = SampleRandom.For(seed, RandomStream.Transform, epoch, sampleKeys[i]);
+                parameters = RandomTransformSampler.Sample(settings, g.Rows, g.Cols, ref rng);
+            }
+
             plans[i] = SamplePlan.Create(sourceIndices[i], parameters, g.Rows, g.Cols);
         }
 

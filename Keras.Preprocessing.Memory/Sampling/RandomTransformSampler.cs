@@ -7,11 +7,14 @@ namespace Keras.Preprocessing.Memory.Sampling;
 /// Draws <see cref="TransformParameters"/> exactly as Keras's <c>get_random_transform</c> does: the same draws,
 /// in the same order, from one stream (theta, height shift, width shift, shear, two zooms, both flips,
 /// channel shift, brightness), each only when its option is on, except the flips, which Keras always draws;
-/// then the augmentations beyond Keras (<see cref="AugmentationHooks.Draw"/>).
+/// then the augmentations beyond Keras (<see cref="AugmentationHooks.Draw"/>). Generic over the stream: the keyed
+/// per-sample one, or numpy's global generator, where these are exactly Keras's numpy calls (zoom's
+/// <c>uniform(lo, hi, 2)</c> is two consecutive draws, the same as two scalar calls).
 /// </summary>
 internal static class RandomTransformSampler
 {
-    public static TransformParameters Sample(AugmentationSettings s, int rows, int cols, ref SampleRandom rng)
+    public static TransformParameters Sample<TRandom>(AugmentationSettings s, int rows, int cols, ref TRandom rng)
+        where TRandom : struct, IKerasRandom
     {
         double theta = s.RotationRange != 0 ? rng.Uniform(-s.RotationRange, s.RotationRange) : 0;
         double tx = DrawShift(s.HeightShiftRange, rows, ref rng);
@@ -39,7 +42,8 @@ internal static class RandomTransformSampler
         return new TransformParameters(theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical, channelShift, brightness, extensions);
     }
 
-    private static double DrawShift(ShiftRange range, int size, ref SampleRandom rng)
+    private static double DrawShift<TRandom>(ShiftRange range, int size, ref TRandom rng)
+        where TRandom : struct, IKerasRandom
     {
         if (range.IsOff)
         {

@@ -8,7 +8,7 @@ namespace Keras.Preprocessing.Memory.Sampling;
 /// draws for a sample never depend on which thread made them or what was drawn before (SplitMix64 mixing,
 /// as in Java's SplittableRandom).
 /// </summary>
-internal struct SampleRandom : IRandomDraws
+internal struct SampleRandom : IKerasRandom
 {
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
     private ulong _state;
