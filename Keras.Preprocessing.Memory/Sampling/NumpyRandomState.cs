@@ -111,6 +111,15 @@ internal sealed class NumpyRandomState
         return values;
     }
 
+    /// <summary>One raw 32-bit output (numpy's <c>randint(0, 2**32, dtype=np.uint32)</c>, which takes it unmasked).</summary>
+    public uint NextUInt32()
+    {
+        lock (Gate)
+        {
+            return _mt.NextUInt32();
+        }
+    }
+
     /// <summary>64 random bits (numpy's <c>next_uint64</c>: two 32-bit outputs, high half first).</summary>
     public ulong NextUInt64()
     {

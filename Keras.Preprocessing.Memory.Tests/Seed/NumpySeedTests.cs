@@ -1,0 +1,208 @@
+using System.Text.Json;
+using NumSharp;
+
+namespace Keras.Preprocessing.Memory.Tests.Seed;
+
+/// <summary>
+/// The <c>numpy_random</c> mode against keras_preprocessing 1.1.0 (Fixtures/numpy_seed/generate_numpy_seed.py):
+/// the same seed gives Keras's index order and Keras's augmented batches, epoch after epoch, through
+/// <c>next()</c> and through the Sequence protocol (indexer, then <c>on_epoch_end</c>), with and without shuffle,
+/// with every augmentation <c>get_random_transform</c> draws; also <c>random_transform(x, seed)</c>,
+/// <c>fit(augment: true, seed)</c>, and a flow without a seed after <c>np.random.seed</c>. These tests use the
+/// process-wide generator, so they run alone.
+/// </summary>
+[TestClass]
+[DoNotParallelize] // NumpyRandom is process-wide, as np.random is
+public sealed class NumpySeedTests
+{
+    private const double Tolerance = 1e-4;
+
+    public static IEnumerable<object[]> Flows => Section("flows").Select(c => new object[] { c.GetProperty("name").GetString()! });
+
+    public static IEnumerable<object[]> Transforms => Section("transforms").Select(c => new object[] { c.GetProperty("name").GetString()! });
+
+    [TestMethod]
+    [DynamicData(nameof(Flows))]
+    public void FlowGivesKerasBatches(string name) => CheckFlow(name, workers: 1, prefetch: 0);
+
+    [TestMethod]
+    [DynamicData(nameof(Flows))]
+    public void FlowGivesKerasBatchesWithParallelWarpsAndPrefetch(string name) => CheckFlow(name, workers: 4, prefetch: 3);
+
+    [TestMethod]
+    [DynamicData(nameof(Transforms))]
+    public void RandomTransformWithSeedIsKeras(string name)
+    {
+        var c = Case("transforms", name);
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        int seed = c.GetProperty("seed").GetInt32();
+        using var image = Fixture.Load(c.GetProperty("image").GetString()!);
+        using var expected = Fixture.Load(c.GetProperty("expected").GetString()!);
+
+        var parameters = generator.get_random_transform([.. image.shape.Select(d => (int)d)], seed);
+        AssertKerasParameters(c.GetProperty("params"), parameters, name);
+
+        using var actual = generator.random_transform(image, seed);
+        double diff = Fixture.MaxAbsDiff(actual, expected);
+        Assert.IsLessThanOrEqualTo(Tolerance, diff, $"{name}: random_transform differs from Keras's");
+    }
+
+    [TestMethod]
+    public void RandomErasingDrawsAfterKerasAndLeavesItsNumbers()
+    {
+        var c = Case("transforms", "random_transform_full_9");
+        var generator = CreateGenerator(c.GetProperty("generator"), random_erasing: 1.0);
+        var parameters = generator.get_random_transform([8, 8, 3], c.GetProperty("seed").GetInt32());
+        AssertKerasParameters(c.GetProperty("params"), parameters, "with random erasing");
+        Assert.IsTrue((bool)parameters["random_erasing"]!, "p = 1 erases, from the draws after Keras's");
+    }
+
+    [TestMethod]
+    public void FitAugmentWithSeedSeesKerasAugmentedSet()
+    {
+        var c = Section("fits").Single();
+        var g = c.GetProperty("generator");
+        var generator = CreateGenerator(g, featurewise: true);
+        using var x = Fixture.Load(c.GetProperty("images").GetString()!);
+
+        generator.fit(x, augment: true, rounds: c.GetProperty("rounds").GetInt32(), seed: c.GetProperty("seed").GetInt32());
+
+        var mean = Fixture.Doubles(generator.mean!);
+        var std = Fixture.Doubles(generator.std!);
+        var expectedMean = c.GetProperty("mean").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var expectedStd = c.GetProperty("std").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        for (int ch = 0; ch < expectedMean.Length; ch++)
+        {
+            Assert.AreEqual(expectedMean[ch], mean[ch], Tolerance, $"mean of channel {ch}");
+            Assert.AreEqual(expectedStd[ch], std[ch], Tolerance, $"std of channel {ch}");
+        }
+    }
+
+    [TestMethod]
+    public void UnseededFlowFollowsTheGlobalSeedAndAdvancesIt()
+    {
+        NumpyRandom.seed(5);
+        double afterSeed = NumpyRandom.random();
+        NumpyRandom.seed(5);
+        Assert.AreEqual(afterSeed, NumpyRandom.random(), 0.0, "np.random.seed restarts the global stream");
+
+        // The flow case itself (next_unseeded_after_global_seed) seeds the global generator, then flows with no seed.
+        CheckFlow("next_unseeded_after_global_seed", workers: 2, prefetch: 0);
+    }
+
+    [TestMethod]
+    public void NumpyModeRefusesShardsAndNegativeSeeds()
+    {
+        var generator = new ImageDataGenerator(rotation_range: 10, numpy_random: true);
+        using var x = np.zeros(new Shape(4, 8, 8, 3), NPTypeCode.Single);
+        Assert.ThrowsExactly<ArgumentException>(() => generator.flow(x, shuffle: false, num_shards: 2, shard_index: 0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => generator.flow(x, seed: -1));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => generator.get_random_transform([8, 8, 3], -1));
+    }
+
+    [TestMethod]
+    public void DefaultModeIsUnchangedByTheGlobalGenerator()
+    {
+        var generator = new ImageDataGenerator(rotation_range: 30, horizontal_flip: true);
+        Assert.IsFalse(generator.numpy_random);
+        NumpyRandom.seed(1);
+        var first = generator.get_random_transform([8, 8, 3], 77);
+        NumpyRandom.seed(2);
+        var second = generator.get_random_transform([8, 8, 3], 77);
+        Assert.AreEqual(first["theta"], second["theta"], "the keyed mode never reads the global generator");
+    }
+
+    private static void CheckFlow(string name, int workers, int prefetch)
+    {
+        var c = Case("flows", name);
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        var flow = c.GetProperty("flow");
+        using var x = Fixture.Load(c.GetProperty("images").GetString()!);
+        using var y = np.arange(x.shape[0]);
+        int? seed = flow.TryGetProperty("seed", out var s) ? s.GetInt32() : null;
+        if (c.GetProperty("global_seed").ValueKind == JsonValueKind.Number)
+        {
+            NumpyRandom.seed(c.GetProperty("global_seed").GetInt64());
+        }
+
+        using var it = generator.flow(x, y, batch_size: flow.GetProperty("batch_size").GetInt32(), shuffle: flow.GetProperty("shuffle").GetBoolean(),
+            seed: seed, workers: workers, prefetch: prefetch);
+        var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var orders = c.GetProperty("index_order").EnumerateArray().Select(o => o.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+        bool sequence = c.GetProperty("protocol").GetString() == "sequence";
+        for (int b = 0; b < files.Length; b++)
+        {
+            using var batch = sequence ? it[b % it.len] : it.next();
+            using var expected = Fixture.Load(files[b]);
+            var order = batch.y!.ToArray<long>();
+            CollectionAssert.AreEqual(orders[b], order, $"{name} batch {b}: index order");
+            double diff = Fixture.MaxAbsDiff(batch.x, expected);
+            Assert.IsLessThanOrEqualTo(Tolerance, diff, $"{name} batch {b} (workers {workers}, prefetch {prefetch}): differs from Keras's");
+            if (sequence && b % it.len == it.len - 1)
+            {
+                it.on_epoch_end();
+            }
+        }
+    }
+
+    private static void AssertKerasParameters(JsonElement expected, Dictionary<string, object?> actual, string name)
+    {
+        foreach (var p in expected.EnumerateObject())
+        {
+            var value = actual[p.Name];
+            switch (p.Value.ValueKind)
+            {
+                case JsonValueKind.Null:
+                    Assert.IsNull(value, $"{name}: {p.Name}");
+                    break;
+                case JsonValueKind.True or JsonValueKind.False:
+                    Assert.AreEqual(p.Value.GetBoolean(), value, $"{name}: {p.Name}");
+                    break;
+                default:
+                    Assert.AreEqual(p.Value.GetDouble(), Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), 1e-12, $"{name}: {p.Name}");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The generator the script built, from its JSON arguments (ints stay ints: an int shift range is a choice).</summary>
+    private static ImageDataGenerator CreateGenerator(JsonElement g, bool featurewise = false, double random_erasing = 0) => new(
+        featurewise_center: featurewise,
+        featurewise_std_normalization: featurewise,
+        rotation_range: Number(g, "rotation_range") ?? 0,
+        width_shift_range: Shift(g, "width_shift_range"),
+        height_shift_range: Shift(g, "height_shift_range"),
+        brightness_range: g.TryGetProperty("brightness_range", out var b) ? (b[0].GetDouble(), b[1].GetDouble()) : null,
+        shear_range: Number(g, "shear_range") ?? 0,
+        zoom_range: g.TryGetProperty("zoom_range", out var z)
+            ? z.ValueKind == JsonValueKind.Array ? (z[0].GetDouble(), z[1].GetDouble()) : z.GetDouble()
+            : default,
+        channel_shift_range: Number(g, "channel_shift_range") ?? 0,
+        fill_mode: g.TryGetProperty("fill_mode", out var f) ? f.GetString()! : "nearest",
+        cval: Number(g, "cval") ?? 0,
+        horizontal_flip: g.TryGetProperty("horizontal_flip", out var h) && h.GetBoolean(),
+        vertical_flip: g.TryGetProperty("vertical_flip", out var v) && v.GetBoolean(),
+        random_erasing: random_erasing,
+        numpy_random: true);
+
+    private static double? Number(JsonElement g, string key) => g.TryGetProperty(key, out var e) ? e.GetDouble() : null;
+
+    private static ShiftRange Shift(JsonElement g, string key)
+    {
+        if (!g.TryGetProperty(key, out var e))
+        {
+            return default;
+        }
+
+        if (e.ValueKind == JsonValueKind.Array)
+        {
+            return e.EnumerateArray().Select(v => v.GetInt32()).ToArray();
+        }
+
+        return e.GetRawText().Contains('.', StringComparison.Ordinal) ? (ShiftRange)e.GetDouble() : (ShiftRange)e.GetInt32();
+    }
+
+    private static JsonElement[] Section(string name) => [.. NumpyRandomStateTests.Manifest().GetProperty(name).EnumerateArray()];
+
+    private static JsonElement Case(string section, string name) => Section(section).Single(c => c.GetProperty("name").GetString() == name);
+}
