@@ -91,6 +91,67 @@ public sealed class NumpySeedTests
     }
 
     [TestMethod]
+    public void NumpyRandomReplaysNumpysGlobalDraws()
+    {
+        foreach (var c in Section("raw"))
+        {
+            long seed = c.GetProperty("seed").GetInt64();
+            NumpyRandom.seed(seed);
+
+            // randint over [0, 2**32) takes the raw 32-bit outputs, as numpy's uint32 draw does.
+            foreach (var e in c.GetProperty("uint32").EnumerateArray())
+            {
+                Assert.AreEqual(e.GetInt64(), NumpyRandom.randint(0, 1L << 32), $"seed {seed}: raw output");
+            }
+
+            foreach (var e in c.GetProperty("random_sample").EnumerateArray())
+            {
+                Assert.AreEqual(e.GetDouble(), NumpyRandom.random(), 0.0, $"seed {seed}: random()");
+            }
+
+            foreach (var e in c.GetProperty("uniform_-30_30").EnumerateArray())
+            {
+                Assert.AreEqual(e.GetDouble(), NumpyRandom.uniform(-30, 30), 0.0, $"seed {seed}: uniform(-30, 30)");
+            }
+
+            foreach (var range in c.GetProperty("randint_0_hi").EnumerateObject())
+            {
+                long high = long.Parse(range.Name, System.Globalization.CultureInfo.InvariantCulture);
+                foreach (var e in range.Value.EnumerateArray())
+                {
+                    Assert.AreEqual(e.GetInt64(), NumpyRandom.randint(0, high), $"seed {seed}: randint(0, {high})");
+                }
+            }
+
+            foreach (var e in c.GetProperty("choice_signs").EnumerateArray())
+            {
+                Assert.AreEqual(e.GetInt32(), NumpyRandom.randint(0, 2) == 0 ? -1 : 1, $"seed {seed}: choice([-1, 1])");
+            }
+
+            bool useShuffle = false;
+            foreach (var perm in c.GetProperty("permutation").EnumerateObject())
+            {
+                int n = int.Parse(perm.Name, System.Globalization.CultureInfo.InvariantCulture);
+                var expected = perm.Value.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                int[] actual;
+                if (useShuffle)
+                {
+                    // shuffle(arange(n)) makes the same draws as permutation(n).
+                    actual = Enumerable.Range(0, n).ToArray();
+                    NumpyRandom.shuffle(actual);
+                }
+                else
+                {
+                    actual = NumpyRandom.permutation(n);
+                }
+
+                CollectionAssert.AreEqual(expected, actual, $"seed {seed}: permutation({n})");
+                useShuffle = !useShuffle;
+            }
+        }
+    }
+
+    [TestMethod]
     public void NumpyModeRefusesShardsAndNegativeSeeds()
     {
         var generator = new ImageDataGenerator(rotation_range: 10, numpy_random: true);
