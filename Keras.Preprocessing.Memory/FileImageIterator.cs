@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Keras.Preprocessing.Memory.Devices;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Iterators;
+using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
@@ -67,6 +68,11 @@ public abstract class FileImageIterator : KerasIterator
         if (_cache is not null)
         {
             _cachedImages = ImageArray.Wrap(_cache, generator.Settings.DataFormat);
+        }
+
+        if (generator.numpy_random)
+        {
+            UseNumpyRandom(new NumpyBatchDraws(NumpyRandomState.Global, o.Seed, n, o.Shuffle, generator.Settings, o.TargetSize.Height, o.TargetSize.Width));
         }
 
         // As in flow(): with prefetch, each worker builds whole batches (see PrefetchThreads) instead of splitting each one.
@@ -169,18 +175,21 @@ public abstract class FileImageIterator : KerasIterator
     private protected override int PrefetchThreads => _workers;
 
     /// <inheritdoc />
-    protected override Batch BuildBatch(long epochNumber, int[] indices)
+    protected override Batch BuildBatch(long epochNumber, int[] indices) => BuildBatch(epochNumber, indices, null);
+
+    /// <inheritdoc />
+    private protected override Batch BuildBatch(long epochNumber, int[] indices, TransformParameters[]? drawn)
     {
         AugmentedImages augmented;
         if (_cachedImages is not null)
         {
-            augmented = _augmenter.Augment(_cachedImages, indices, indices, EffectiveSeed, epochNumber);
+            augmented = _augmenter.Augment(_cachedImages, indices, indices, EffectiveSeed, epochNumber, drawn);
         }
         else
         {
             using var decoded = DecodeBatch(indices);
             var source = ImageArray.Wrap(decoded, image_data_generator.Settings.DataFormat);
-            augmented = _augmenter.Augment(source, Enumerable.Range(0, indices.Length).ToArray(), indices, EffectiveSeed, epochNumber);
+            augmented = _augmenter.Augment(source, Enumerable.Range(0, indices.Length).ToArray(), indices, EffectiveSeed, epochNumber, drawn);
         }
 
         var images = augmented.Images;

@@ -79,6 +79,37 @@ public sealed class NumpySeedTests
     }
 
     [TestMethod]
+    [DataRow(false, 1, 0)]
+    [DataRow(true, 4, 2)]
+    public void FlowFromDirectoryGivesKerasBatches(bool cache, int workers, int prefetch)
+    {
+        var c = Section("directories").Single();
+        var flow = c.GetProperty("flow");
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        var size = flow.GetProperty("target_size");
+        using var it = generator.flow_from_directory(
+            Path.Combine(Fixture.Root, c.GetProperty("directory").GetString()!),
+            target_size: (size[0].GetInt32(), size[1].GetInt32()),
+            batch_size: flow.GetProperty("batch_size").GetInt32(),
+            shuffle: flow.GetProperty("shuffle").GetBoolean(),
+            seed: flow.GetProperty("seed").GetInt32(),
+            class_mode: flow.GetProperty("class_mode").GetString(),
+            cache: cache,
+            workers: workers,
+            prefetch: prefetch);
+        var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var labels = c.GetProperty("labels").EnumerateArray().Select(o => o.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        for (int b = 0; b < files.Length; b++)
+        {
+            using var batch = it.next();
+            using var expected = Fixture.Load(files[b]);
+            CollectionAssert.AreEqual(labels[b], Fixture.Doubles(batch.y!), $"batch {b}: labels (Keras's order)");
+            double diff = Fixture.MaxAbsDiff(batch.x, expected);
+            Assert.IsLessThanOrEqualTo(Tolerance, diff, $"batch {b} (cache {cache}, workers {workers}, prefetch {prefetch}): differs from Keras's");
+        }
+    }
+
+    [TestMethod]
     public void UnseededFlowFollowsTheGlobalSeedAndAdvancesIt()
     {
         NumpyRandom.seed(5);

@@ -13,7 +13,8 @@ Two parts, both in manifest.json:
   Python's shortest round-trip repr, so they parse to the exact doubles.
 - "flows", "transforms", "fits": what Keras computes for a seed through its global generator:
   flow(...).next() over several epochs, the Sequence protocol (it[i] then on_epoch_end), a flow without a
-  seed after np.random.seed, random_transform(x, seed) and fit(augment=True, seed). Batches are float32 .npy
+  seed after np.random.seed, random_transform(x, seed), fit(augment=True, seed), and flow_from_directory over
+  the iterators fixture's images (Fixtures/iterators/images). Batches are float32 .npy
   (N, 8, 8, 3); the labels y = arange(n) give the index order of each batch.
 
 The images are integer-valued float32 in 0..255 (each holds 0 and 255), as the usual Keras pipeline
@@ -108,6 +109,17 @@ def flow_case(name, generator_args, flow_args, protocol, epochs, global_seed=Non
             "batches": files, "index_order": [[int(v) for v in by] for by in ys]}
 
 
+def directory_case(name, generator_args, flow_args, epochs):
+    """flow_from_directory over Fixtures/iterators/images (Keras lists, loads and resizes; then the same draws)."""
+    gen = ImageDataGenerator(**generator_args)
+    it = gen.flow_from_directory(os.path.join(HERE, "..", "iterators", "images"), **flow_args)
+    xs, ys = run_next(it, epochs * len(it))
+    files = [save("%s_batch%d.npy" % (name, i), bx.astype(np.float32)) for i, bx in enumerate(xs)]
+    return {"name": name, "directory": "iterators/images", "generator": jsonable(generator_args),
+            "flow": jsonable(flow_args), "epochs": epochs, "batches": files,
+            "labels": [[int(v) for v in by] for by in ys]}
+
+
 def jsonable(args):
     return {k: list(v) if isinstance(v, tuple) else v for k, v in args.items()}
 
@@ -158,7 +170,10 @@ def main():
         transform_case("random_transform_int_shifts_8", INT_SHIFTS, 8),
     ]
     fits = [fit_case("fit_augment_2_rounds", FULL, 2, 13)]
-    manifest = {"raw": raw, "raw_uint32_seed2024": long_run, "flows": flows, "transforms": transforms, "fits": fits}
+    directories = [directory_case("directory_shuffle_full", FULL,
+                                  dict(target_size=(12, 10), batch_size=5, shuffle=True, seed=21, class_mode="sparse"), 3)]
+    manifest = {"raw": raw, "raw_uint32_seed2024": long_run, "flows": flows, "transforms": transforms, "fits": fits,
+                "directories": directories}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
