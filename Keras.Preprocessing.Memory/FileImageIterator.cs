@@ -61,7 +61,7 @@ public abstract class FileImageIterator : KerasIterator
         save_format = o.SaveFormat;
         if (o.SaveToDir is not null)
         {
-            _writer = new BatchImageWriter(o.SaveToDir, o.SavePrefix, o.SaveFormat, generator.Settings.DataFormat, nameRange: 10_000_000);
+            _writer = new BatchImageWriter(o.SaveToDir, o.SavePrefix, o.SaveFormat, generator.Settings.DataFormat, nameRange: BatchImageWriter.FileNameRange);
         }
 
         _cache = staged.Cache;
@@ -72,7 +72,7 @@ public abstract class FileImageIterator : KerasIterator
 
         if (generator.numpy_random)
         {
-            UseNumpyRandom(new NumpyBatchDraws(NumpyRandomState.Global, o.Seed, n, o.Shuffle, generator.Settings, o.TargetSize.Height, o.TargetSize.Width));
+            UseNumpyRandom(new NumpyBatchDraws(NumpyRandomState.Global, o.Seed, n, o.Shuffle, generator.Settings, o.TargetSize.Height, o.TargetSize.Width, o.SaveToDir is null ? 0 : BatchImageWriter.FileNameRange));
         }
 
         // As in flow(): with prefetch, each worker builds whole batches (see PrefetchThreads) instead of splitting each one.
@@ -178,22 +178,22 @@ public abstract class FileImageIterator : KerasIterator
     protected override Batch BuildBatch(long epochNumber, int[] indices) => BuildBatch(epochNumber, indices, null);
 
     /// <inheritdoc />
-    private protected override Batch BuildBatch(long epochNumber, int[] indices, TransformParameters[]? drawn)
+    private protected override Batch BuildBatch(long epochNumber, int[] indices, DrawnBatch? drawn)
     {
         AugmentedImages augmented;
         if (_cachedImages is not null)
         {
-            augmented = _augmenter.Augment(_cachedImages, indices, indices, EffectiveSeed, epochNumber, drawn);
+            augmented = _augmenter.Augment(_cachedImages, indices, indices, EffectiveSeed, epochNumber, drawn?.Transforms);
         }
         else
         {
             using var decoded = DecodeBatch(indices);
             var source = ImageArray.Wrap(decoded, image_data_generator.Settings.DataFormat);
-            augmented = _augmenter.Augment(source, Enumerable.Range(0, indices.Length).ToArray(), indices, EffectiveSeed, epochNumber, drawn);
+            augmented = _augmenter.Augment(source, Enumerable.Range(0, indices.Length).ToArray(), indices, EffectiveSeed, epochNumber, drawn?.Transforms);
         }
 
         var images = augmented.Images;
-        _writer?.Write(images, indices, 0, EffectiveSeed, epochNumber);
+        _writer?.Write(images, indices, 0, EffectiveSeed, epochNumber, drawn?.FileNames);
         var outputs = BuildOutputs(images, indices);
         var weights = _weights?.Gather(indices);
         return new Batch(

@@ -234,7 +234,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     /// <see cref="BuildBatch(long, int[])"/> (for batches of another form, e.g. left on a device). Batches prefetched for
     /// <c>next()</c> are dropped, so the two may be mixed without skipping samples.
     /// </summary>
-    private protected T ServeNext<T>(Func<long, int[], TransformParameters[]?, T> build)
+    private protected T ServeNext<T>(Func<long, int[], DrawnBatch?, T> build)
     {
         Ticket ticket;
         lock (_gate)
@@ -407,10 +407,10 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     protected abstract Batch BuildBatch(long epochNumber, int[] indices);
 
     /// <summary>
-    /// Builds a batch whose transforms were drawn in Keras's order (<paramref name="drawn"/>, one per index, in the
-    /// <c>numpy_random</c> mode; null otherwise). Iterators that support that mode override it.
+    /// Builds a batch whose random numbers were drawn in Keras's order (<paramref name="drawn"/>: a transform per index
+    /// and the save_to_dir names, in the <c>numpy_random</c> mode; null otherwise). Iterators that support that mode override it.
     /// </summary>
-    private protected virtual Batch BuildBatch(long epochNumber, int[] indices, TransformParameters[]? drawn) =>
+    private protected virtual Batch BuildBatch(long epochNumber, int[] indices, DrawnBatch? drawn) =>
         BuildBatch(epochNumber, indices);
 
     /// <summary>
@@ -458,7 +458,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
 
     /// <summary>The batch's transforms, drawn now, on the ordering thread, in Keras's order (caller holds both locks).</summary>
     private static Ticket WithDraws(Ticket ticket, NumpyBatchDraws numpy) =>
-        ticket with { Drawn = numpy.DrawTransforms(ticket.Indices.Length) };
+        ticket with { Drawn = numpy.DrawBatch(ticket.Indices.Length) };
 
     private Ticket MakeTicket(long epochNumber, int batch)
     {
@@ -532,7 +532,7 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
         public bool Started;
     }
 
-    private readonly record struct Ticket(long Epoch, int[] Indices, TransformParameters[]? Drawn = null);
+    private readonly record struct Ticket(long Epoch, int[] Indices, DrawnBatch? Drawn = null);
 
     private sealed record BuildScope([property: NumSharp.NDBorrowed] KerasIterator Iterator, BuildScope? Outer);
 }

@@ -80,7 +80,7 @@ public sealed class NumpyArrayIterator : KerasIterator
                     "`num_shards` > 1 needs the keyed random mode: Keras has no shards, so `numpy_random` has no Keras order to reproduce.", "num_shards");
             }
 
-            UseNumpyRandom(new NumpyBatchDraws(NumpyRandomState.Global, seed, n, shuffle, generator.Settings, _images.Geometry.Rows, _images.Geometry.Cols));
+            UseNumpyRandom(new NumpyBatchDraws(NumpyRandomState.Global, seed, n, shuffle, generator.Settings, _images.Geometry.Rows, _images.Geometry.Cols, saveToDir is null ? 0 : BatchImageWriter.ArrayNameRange));
         }
 
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
@@ -139,7 +139,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         return ServeNext((epochNumber, indices, drawn) =>
         {
             var sources = SourceIndices(indices);
-            var images = executor.ExecuteOnDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber, drawn));
+            var images = executor.ExecuteOnDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber, drawn?.Transforms));
             return new DeviceBatch(
                 images,
                 [indices.Length, .. _images.Geometry.Shape],
@@ -171,11 +171,11 @@ public sealed class NumpyArrayIterator : KerasIterator
     protected override Batch BuildBatch(long epochNumber, int[] indices) => BuildBatch(epochNumber, indices, null);
 
     /// <inheritdoc />
-    private protected override Batch BuildBatch(long epochNumber, int[] indices, TransformParameters[]? drawn)
+    private protected override Batch BuildBatch(long epochNumber, int[] indices, DrawnBatch? drawn)
     {
         var sources = SourceIndices(indices);
-        var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber, drawn);
-        _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber);
+        var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber, drawn?.Transforms);
+        _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber, drawn?.FileNames);
 
         var inputs = new List<NDArray>(1 + _misc.Length) { images };
         foreach (var misc in _misc)

@@ -110,6 +110,39 @@ public sealed class NumpySeedTests
     }
 
     [TestMethod]
+    public void SaveToDirNamesAreKerasDrawsAndKeepTheStreamInStep()
+    {
+        var c = Section("save_to_dir").Single();
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        using var x = Fixture.Load(c.GetProperty("images").GetString()!);
+        using var y = np.arange(x.shape[0]);
+        string dir = Directory.CreateTempSubdirectory("numpy_seed_").FullName;
+        try
+        {
+            NumpyRandom.seed(c.GetProperty("global_seed").GetInt64());
+            using var it = generator.flow(x, y, batch_size: c.GetProperty("flow").GetProperty("batch_size").GetInt32(), shuffle: true,
+                save_to_dir: dir, save_prefix: "aug", save_format: "png");
+            var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+            var orders = c.GetProperty("index_order").EnumerateArray().Select(o => o.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+            for (int b = 0; b < files.Length; b++)
+            {
+                using var batch = it.next();
+                using var expected = Fixture.Load(files[b]);
+                CollectionAssert.AreEqual(orders[b], batch.y!.ToArray<long>(), $"batch {b}: index order");
+                Assert.IsLessThanOrEqualTo(Tolerance, Fixture.MaxAbsDiff(batch.x, expected), $"batch {b}: differs from Keras's");
+            }
+
+            var names = Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+            var expectedNames = c.GetProperty("file_names").EnumerateArray().Select(e => e.GetString()).ToArray();
+            CollectionAssert.AreEqual(expectedNames, names, "save_to_dir names: Keras's np.random.randint(1e4) draws");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void UnseededFlowFollowsTheGlobalSeedAndAdvancesIt()
     {
         NumpyRandom.seed(5);

@@ -9,7 +9,9 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// <c>np.random.permutation(n)</c> if shuffling; then each sample's <c>get_random_transform</c>, in batch order.
 /// The iterator calls it on its ordering thread, under its lock and holding <see cref="Gate"/>, so the draws
 /// happen in Keras's sequential order however many batches are prefetched; the warps then run in parallel from
-/// the drawn parameters. Orders are kept per epoch number, as the iterator's tickets name them.
+/// the drawn parameters. Orders are kept per epoch number, as the iterator's tickets name them. With
+/// <c>save_to_dir</c>, Keras then draws each file name's random part, <c>np.random.randint(range)</c>, image by
+/// image: drawn here too, so the names are Keras's and the stream stays in step.
 /// </summary>
 internal sealed class NumpyBatchDraws
 {
@@ -20,9 +22,18 @@ internal sealed class NumpyBatchDraws
     private readonly AugmentationSettings _settings;
     private readonly int _rows;
     private readonly int _cols;
+    private readonly int _fileNameRange;
     private readonly Dictionary<long, int[]> _orders = [];
 
-    public NumpyBatchDraws(NumpyRandomState state, int? seed, int n, bool shuffle, AugmentationSettings settings, int rows, int cols)
+    /// <param name="state">The generator drawn from (numpy's global one).</param>
+    /// <param name="seed">The iterator's seed; null: no reseeding, the stream goes on from where it is.</param>
+    /// <param name="n">Samples per epoch.</param>
+    /// <param name="shuffle">Whether an epoch draws a permutation.</param>
+    /// <param name="settings">The generator's augmentation settings.</param>
+    /// <param name="rows">Image height, for the fractional shifts.</param>
+    /// <param name="cols">Image width.</param>
+    /// <param name="fileNameRange">Keras's <c>randint</c> bound for <c>save_to_dir</c> names (1e4 for arrays, 1e7 for files); 0 without save_to_dir.</param>
+    public NumpyBatchDraws(NumpyRandomState state, int? seed, int n, bool shuffle, AugmentationSettings settings, int rows, int cols, int fileNameRange)
     {
         if (seed is < 0)
         {
@@ -36,6 +47,7 @@ internal sealed class NumpyBatchDraws
         _settings = settings;
         _rows = rows;
         _cols = cols;
+        _fileNameRange = fileNameRange;
     }
 
     /// <summary>The global generator's lock, held across one batch's draws.</summary>
@@ -82,8 +94,11 @@ internal sealed class NumpyBatchDraws
     /// <summary>The order drawn for <paramref name="epoch"/>, or null when none was (Keras's <c>index_array</c> is None).</summary>
     public int[]? OrderOf(long epoch) => _orders.GetValueOrDefault(epoch);
 
-    /// <summary>Each sample's <c>get_random_transform</c>, in batch order (the batch's indices only count them).</summary>
-    public TransformParameters[] DrawTransforms(int count)
+    /// <summary>
+    /// A batch of <paramref name="count"/> samples: each one's <c>get_random_transform</c>, in batch order, then (with
+    /// <c>save_to_dir</c>) each file name's <c>randint</c>, as Keras's <c>_get_batches_of_transformed_samples</c> draws them.
+    /// </summary>
+    public DrawnBatch DrawBatch(int count)
     {
         var draws = new NumpyDraws(_state);
         var parameters = new TransformParameters[count];
@@ -92,6 +107,21 @@ internal sealed class NumpyBatchDraws
             parameters[i] = RandomTransformSampler.Sample(_settings, _rows, _cols, ref draws);
         }
 
-        return parameters;
+        long[]? names = null;
+        if (_fileNameRange > 0)
+        {
+            names = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                names[i] = _state.RandInt(0, _fileNameRange);
+            }
+        }
+
+        return new DrawnBatch(parameters, names);
     }
+}
+
+/// <summary>What one batch drew in Keras's order: each sample's transform and, with save_to_dir, its file name's random part.</summary>
+internal sealed record DrawnBatch(TransformParameters[] Transforms, long[]? FileNames)
+{
 }

@@ -14,7 +14,8 @@ Two parts, both in manifest.json:
 - "flows", "transforms", "fits": what Keras computes for a seed through its global generator:
   flow(...).next() over several epochs, the Sequence protocol (it[i] then on_epoch_end), a flow without a
   seed after np.random.seed, random_transform(x, seed), fit(augment=True, seed), and flow_from_directory over
-  the iterators fixture's images (Fixtures/iterators/images). Batches are float32 .npy
+  the iterators fixture's images (Fixtures/iterators/images); and the file names save_to_dir writes (their
+  random part is Keras's np.random.randint(1e4), drawn after each batch's transforms). Batches are float32 .npy
   (N, 8, 8, 3); the labels y = arange(n) give the index order of each batch.
 
 The images are integer-valued float32 in 0..255 (each holds 0 and 255), as the usual Keras pipeline
@@ -23,6 +24,7 @@ augments them before rescaling; deterministic (default_rng seeded from a crc32 o
 import json
 import os
 import shutil
+import tempfile
 import zlib
 
 import numpy as np
@@ -109,6 +111,25 @@ def flow_case(name, generator_args, flow_args, protocol, epochs, global_seed=Non
             "batches": files, "index_order": [[int(v) for v in by] for by in ys]}
 
 
+def save_to_dir_case(name, generator_args, flow_args, batches, global_seed):
+    """A flow without a seed that writes its images: the names' randint draws sit between the batches' draws."""
+    x = images(name)
+    y = np.arange(len(x), dtype=np.int64)
+    gen = ImageDataGenerator(**generator_args)
+    out = tempfile.mkdtemp()
+    try:
+        np.random.seed(global_seed)
+        it = gen.flow(x, y, save_to_dir=out, save_prefix="aug", save_format="png", **flow_args)
+        xs, ys = run_next(it, batches)
+        names = sorted(os.listdir(out))
+    finally:
+        shutil.rmtree(out)
+    files = [save("%s_batch%d.npy" % (name, i), bx.astype(np.float32)) for i, bx in enumerate(xs)]
+    return {"name": name, "images": save(name + "_x.npy", x), "generator": jsonable(generator_args),
+            "flow": flow_args, "global_seed": global_seed, "batches": files,
+            "index_order": [[int(v) for v in by] for by in ys], "file_names": names}
+
+
 def directory_case(name, generator_args, flow_args, epochs):
     """flow_from_directory over Fixtures/iterators/images (Keras lists, loads and resizes; then the same draws)."""
     gen = ImageDataGenerator(**generator_args)
@@ -172,8 +193,10 @@ def main():
     fits = [fit_case("fit_augment_2_rounds", FULL, 2, 13)]
     directories = [directory_case("directory_shuffle_full", FULL,
                                   dict(target_size=(12, 10), batch_size=5, shuffle=True, seed=21, class_mode="sparse"), 3)]
+    saved = [save_to_dir_case("save_to_dir_unseeded", dict(rotation_range=20, horizontal_flip=True),
+                              dict(batch_size=4, shuffle=True), 5, 6)]
     manifest = {"raw": raw, "raw_uint32_seed2024": long_run, "flows": flows, "transforms": transforms, "fits": fits,
-                "directories": directories}
+                "directories": directories, "save_to_dir": saved}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
