@@ -143,6 +143,31 @@ public sealed class NumpySeedTests
     }
 
     [TestMethod]
+    public void TwoUnseededIteratorsShareTheGlobalStreamAsInPython()
+    {
+        var c = Section("interleaved").Single();
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        var paths = c.GetProperty("images").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var sizes = c.GetProperty("batch_sizes").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        using var xa = Fixture.Load(paths[0]);
+        using var xb = Fixture.Load(paths[1]);
+        using var ya = np.arange(xa.shape[0]);
+        using var yb = np.arange(xb.shape[0]);
+        NumpyRandom.seed(c.GetProperty("global_seed").GetInt64());
+        using var a = generator.flow(xa, ya, batch_size: sizes[0], shuffle: true);
+        using var b = generator.flow(xb, yb, batch_size: sizes[1], shuffle: true);
+        var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var orders = c.GetProperty("index_order").EnumerateArray().Select(o => o.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+        for (int k = 0; k < files.Length; k++)
+        {
+            using var batch = (k % 2 == 0 ? a : b).next();
+            using var expected = Fixture.Load(files[k]);
+            CollectionAssert.AreEqual(orders[k], batch.y!.ToArray<long>(), $"call {k}: index order");
+            Assert.IsLessThanOrEqualTo(Tolerance, Fixture.MaxAbsDiff(batch.x, expected), $"call {k}: differs from Keras's");
+        }
+    }
+
+    [TestMethod]
     public void UnseededFlowFollowsTheGlobalSeedAndAdvancesIt()
     {
         NumpyRandom.seed(5);

@@ -15,7 +15,8 @@ Two parts, both in manifest.json:
   flow(...).next() over several epochs, the Sequence protocol (it[i] then on_epoch_end), a flow without a
   seed after np.random.seed, random_transform(x, seed), fit(augment=True, seed), and flow_from_directory over
   the iterators fixture's images (Fixtures/iterators/images); and the file names save_to_dir writes (their
-  random part is Keras's np.random.randint(1e4), drawn after each batch's transforms). Batches are float32 .npy
+  random part is Keras's np.random.randint(1e4), drawn after each batch's transforms); two unseeded iterators
+  whose next() calls alternate on the shared global generator. Batches are float32 .npy
   (N, 8, 8, 3); the labels y = arange(n) give the index order of each batch.
 
 The images are integer-valued float32 in 0..255 (each holds 0 and 255), as the usual Keras pipeline
@@ -130,6 +131,23 @@ def save_to_dir_case(name, generator_args, flow_args, batches, global_seed):
             "index_order": [[int(v) for v in by] for by in ys], "file_names": names}
 
 
+def interleaved_case(name, generator_args, global_seed, calls):
+    """Two unseeded iterators of one script sharing np.random: their next() calls alternate."""
+    xa, xb = images(name + "_a"), images(name + "_b", n=7)
+    gen = ImageDataGenerator(**generator_args)
+    np.random.seed(global_seed)
+    its = [gen.flow(xa, np.arange(len(xa)), batch_size=3, shuffle=True),
+           gen.flow(xb, np.arange(len(xb)), batch_size=4, shuffle=True)]
+    batches, orders = [], []
+    for k in range(calls):
+        bx, by = its[k % 2].next()
+        batches.append(save("%s_call%d.npy" % (name, k), bx.astype(np.float32)))
+        orders.append([int(v) for v in by])
+    return {"name": name, "images": [save(name + "_a_x.npy", xa), save(name + "_b_x.npy", xb)],
+            "generator": jsonable(generator_args), "batch_sizes": [3, 4], "global_seed": global_seed,
+            "batches": batches, "index_order": orders}
+
+
 def directory_case(name, generator_args, flow_args, epochs):
     """flow_from_directory over Fixtures/iterators/images (Keras lists, loads and resizes; then the same draws)."""
     gen = ImageDataGenerator(**generator_args)
@@ -195,8 +213,9 @@ def main():
                                   dict(target_size=(12, 10), batch_size=5, shuffle=True, seed=21, class_mode="sparse"), 3)]
     saved = [save_to_dir_case("save_to_dir_unseeded", dict(rotation_range=20, horizontal_flip=True),
                               dict(batch_size=4, shuffle=True), 5, 6)]
+    interleaved = [interleaved_case("two_iterators_interleaved", dict(rotation_range=25, zoom_range=0.15, vertical_flip=True), 8, 8)]
     manifest = {"raw": raw, "raw_uint32_seed2024": long_run, "flows": flows, "transforms": transforms, "fits": fits,
-                "directories": directories, "save_to_dir": saved}
+                "directories": directories, "save_to_dir": saved, "interleaved": interleaved}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
