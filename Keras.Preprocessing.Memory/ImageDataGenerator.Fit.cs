@@ -56,13 +56,14 @@ public sealed partial class ImageDataGenerator
 
         // A float32 copy of the data (augmented if asked), as Keras works on one.
         var plans = new SamplePlan[count];
-        var numpyDrawn = augment && numpy_random ? DrawNumpyFitTransforms(count, g.Rows, g.Cols, seed) : null;
+        // Keras seeds np.random whenever a seed is given, augmenting or not, so the numpy mode does too.
+        var numpyDrawn = numpy_random ? DrawNumpyFitTransforms(augment ? count : 0, g.Rows, g.Cols, seed) : null;
         long fitSeed = seed ?? Random.Shared.NextInt64();
         for (int i = 0; i < count; i++)
         {
             int j = i % source.Count;
             var parameters = TransformParameters.Identity;
-            if (numpyDrawn is not null)
+            if (augment && numpyDrawn is not null)
             {
                 parameters = numpyDrawn[i];
             }

@@ -32,8 +32,8 @@ public sealed partial class ImageDataGenerator
     }
 
     /// <summary>
-    /// Keras's <c>fit(augment=True)</c> draws: <c>np.random.seed(seed)</c> once when seeded, then one
-    /// <c>random_transform</c> per image, image by image, round by round.
+    /// Keras's <c>fit</c> draws: <c>np.random.seed(seed)</c> once when seeded (with or without augment), then
+    /// (<paramref name="count"/> &gt; 0 with augment) one <c>random_transform</c> per image, image by image, round by round.
     /// </summary>
     private TransformParameters[] DrawNumpyFitTransforms(int count, int rows, int cols, int? seed)
     {

@@ -64,7 +64,10 @@ public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
     /// <summary>Whether each epoch has a fresh order (Keras <c>shuffle</c>).</summary>
     public bool shuffle { get; }
 
-    /// <summary>The seed given (Keras <c>seed</c>); null means a random one was drawn for this iterator.</summary>
+    /// <summary>
+    /// The seed given (Keras <c>seed</c>); null means a random one was drawn for this iterator (with the generator's
+    /// <c>numpy_random</c>: no reseeding, the batches continue numpy's global stream, as in Keras).
+    /// </summary>
     public int? seed { get; }
 
     /// <summary>Index of the next batch <c>next()</c> serves within the epoch (Keras <c>batch_index</c>).</summary>

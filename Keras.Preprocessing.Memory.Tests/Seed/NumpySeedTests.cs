@@ -241,6 +241,19 @@ public sealed class NumpySeedTests
     }
 
     [TestMethod]
+    public void FitWithSeedReseedsTheGlobalStreamEvenWithoutAugment()
+    {
+        var generator = new ImageDataGenerator(featurewise_center: true, rotation_range: 10, numpy_random: true);
+        using var x = np.ones(new Shape(2, 4, 4, 3), NPTypeCode.Single);
+        NumpyRandom.seed(3);
+        double expected = NumpyRandom.random();
+
+        NumpyRandom.seed(99);
+        generator.fit(x, seed: 3); // Keras: `if seed is not None: np.random.seed(seed)`, before and whatever `augment`
+        Assert.AreEqual(expected, NumpyRandom.random(), 0.0);
+    }
+
+    [TestMethod]
     public void NumpyModeRefusesShardsAndNegativeSeeds()
     {
         var generator = new ImageDataGenerator(rotation_range: 10, numpy_random: true);
