@@ -309,7 +309,7 @@ public sealed partial class ImageDataGenerator
     /// <see cref="numpy_random"/> as Keras does, by <c>np.random.seed(seed)</c> on numpy's global generator.
     /// </summary>
     /// <param name="img_shape">The image's shape (rank 3, in this generator's data format).</param>
-    /// <param name="seed">Random seed, or null for a fresh draw.</param>
+    /// <param name="seed">Random seed, or null for a fresh draw (with <see cref="numpy_random"/>: the global stream continues).</param>
     public Dictionary<string, object?> get_random_transform(int[] img_shape, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(img_shape);

@@ -1,6 +1,5 @@
 using System.Collections;
 using Keras.Preprocessing.Memory.Iterators;
-using Keras.Preprocessing.Memory.Sampling;
 
 namespace Keras.Preprocessing.Memory;
 
