@@ -30,6 +30,70 @@ public sealed class NumpySeedTests
     public void FlowGivesKerasBatchesWithParallelWarpsAndPrefetch(string name) => CheckFlow(name, workers: 4, prefetch: 3);
 
     [TestMethod]
+    public void ForeachWalksTheSequenceProtocol()
+    {
+        // foreach is Keras's Sequence walk: it[0] .. it[len - 1], then on_epoch_end().
+        var c = Case("flows", "sequence_shuffle_full");
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        using var x = Fixture.Load(c.GetProperty("images").GetString()!);
+        using var y = np.arange(x.shape[0]);
+        var flow = c.GetProperty("flow");
+        using var it = generator.flow(x, y, batch_size: flow.GetProperty("batch_size").GetInt32(), shuffle: true, seed: flow.GetProperty("seed").GetInt32());
+        var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        int b = 0;
+        for (int epoch = 0; epoch < c.GetProperty("epochs").GetInt32(); epoch++)
+        {
+            foreach (var batch in it)
+            {
+                using (batch)
+                using (var expected = Fixture.Load(files[b]))
+                {
+                    Assert.IsLessThanOrEqualTo(Tolerance, Fixture.MaxAbsDiff(batch.x, expected), $"batch {b}");
+                }
+
+                b++;
+            }
+        }
+
+        Assert.HasCount(b, files);
+    }
+
+    [TestMethod]
+    public void ConcurrentCallersGetKerasBatchesInReservationOrder()
+    {
+        // Threads race for next(), but each batch's draws are made when it is reserved, under the locks, in Keras's
+        // order: whoever gets the k-th reservation gets Keras's k-th batch, whole.
+        var c = Case("flows", "next_shuffle_full");
+        var generator = CreateGenerator(c.GetProperty("generator"));
+        using var x = Fixture.Load(c.GetProperty("images").GetString()!);
+        using var y = np.arange(x.shape[0]);
+        using var it = generator.flow(x, y, batch_size: 4, shuffle: true, seed: 42, workers: 2, prefetch: 2);
+        var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var expected = files.Select(f =>
+        {
+            using var a = Fixture.Load(f);
+            return Fixture.Floats(a);
+        }).ToArray();
+        var served = new System.Collections.Concurrent.ConcurrentBag<float[]>();
+        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            using var batch = it.next();
+            served.Add(Fixture.Floats(batch.x));
+        });
+
+        var matched = new bool[files.Length];
+        foreach (var batch in served)
+        {
+            int k = Enumerable.Range(0, files.Length).FirstOrDefault(
+                i => !matched[i] && expected[i].Length == batch.Length && expected[i].Zip(batch).All(p => Math.Abs(p.First - p.Second) <= Tolerance), -1);
+            Assert.AreNotEqual(-1, k, "a served batch is none of Keras's batches");
+            matched[k] = true;
+        }
+
+        Assert.IsTrue(matched.All(m => m), "every one of Keras's batches served once");
+    }
+
+    [TestMethod]
     [DynamicData(nameof(Transforms))]
     public void RandomTransformWithSeedIsKeras(string name)
     {
