@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keras.Preprocessing.Memory.Tests.Gpu;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Seed;
@@ -91,6 +92,39 @@ public sealed class NumpySeedTests
         }
 
         Assert.IsTrue(matched.All(m => m), "every one of Keras's batches served once");
+    }
+
+    [TestMethod]
+    [DataRow("next_shuffle_full")]
+    [DataRow("next_no_shuffle")]
+    public void GpuKernelsWarpKerasDrawsOnAndOffTheDevice(string name)
+    {
+        // The draws are made when a batch is reserved, whatever executor warps it: next() and next_on_device()
+        // alternate here on the GPU kernels (ILGPU's CPU accelerator) and still follow Keras's batches.
+        var c = Case("flows", name);
+        var generator = CreateGenerator(c.GetProperty("generator")).OnKernels();
+        var flow = c.GetProperty("flow");
+        using var x = Fixture.Load(c.GetProperty("images").GetString()!);
+        using var y = np.arange(x.shape[0]);
+        using var it = generator.flow(x, y, batch_size: flow.GetProperty("batch_size").GetInt32(), shuffle: flow.GetProperty("shuffle").GetBoolean(),
+            seed: flow.GetProperty("seed").GetInt32(), device: GpuTestData.KernelDevice);
+        Assert.AreEqual(GpuTestData.KernelDeviceName, it.device);
+        var files = c.GetProperty("batches").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        for (int b = 0; b < files.Length; b++)
+        {
+            using var expected = Fixture.Load(files[b]);
+            if (b % 2 == 0)
+            {
+                using var batch = it.next();
+                Assert.IsLessThanOrEqualTo(Tolerance, Fixture.MaxAbsDiff(batch.x, expected), $"{name} batch {b} (next)");
+            }
+            else
+            {
+                using var onDevice = it.next_on_device();
+                using var images = onDevice.numpy();
+                Assert.IsLessThanOrEqualTo(Tolerance, Fixture.MaxAbsDiff(images, expected), $"{name} batch {b} (next_on_device)");
+            }
+        }
     }
 
     [TestMethod]
