@@ -341,8 +341,10 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// Applies the normalization configuration to one image or a batch (Keras <c>standardize</c>), in Keras's
-    /// order. Returns a new float32 array (Keras may modify float inputs in place). For a batch, samplewise
-    /// statistics are taken per image, as <c>flow</c> applies them.
+    /// order. Returns a new float32 array (Keras may modify float inputs in place). For a batch (rank 4), the
+    /// samplewise statistics are one mean and one std over the whole batch, as Keras's
+    /// <c>np.mean(x, keepdims=True)</c> takes them; <c>flow</c> standardizes one image at a time, so its samplewise
+    /// statistics are per image.
     /// </summary>
     /// <param name="x">An image (rank 3) or a batch of images (rank 4).</param>
     public NDArray standardize(NDArray x)
@@ -357,13 +359,86 @@ public sealed partial class ImageDataGenerator
 
         using var batch = single ? x.reshape(Prepend(1, x.shape)) : null;
         var source = ImageArray.Wrap(batch ?? x, Settings.DataFormat);
+        var standardization = CurrentStandardization(source.Geometry);
+        if (single || !(samplewise_center || samplewise_std_normalization))
+        {
+            return Run(source, IdentityPlans(source), standardization, x.shape);
+        }
+
+        // Keras's samplewise steps on a batch: one mean and one std over every element of it. The engine takes them
+        // per image, so the batch runs in three passes: the steps before them, the batch statistics here, the rest.
+        var before = Run(source, IdentityPlans(source), new Standardization
+        {
+            PreprocessingFunction = standardization.PreprocessingFunction,
+            Rescale = standardization.Rescale,
+        });
+        StandardizeWhole(before, samplewise_center, samplewise_std_normalization);
+        using var centred = new NDArray(before, new Shape(x.shape));
+        var rest = ImageArray.Wrap(centred, Settings.DataFormat);
+        return ToOutput(
+            Run(rest, IdentityPlans(rest), new Standardization
+            {
+                FeatureMean = standardization.FeatureMean,
+                FeatureStd = standardization.FeatureStd,
+                PrincipalComponents = standardization.PrincipalComponents,
+            }),
+            x.shape);
+    }
+
+    /// <summary>
+    /// Keras's <c>x -= np.mean(x, keepdims=True)</c> and <c>x /= np.std(x, keepdims=True) + 1e-6</c> over all of
+    /// <paramref name="values"/>, in float32 as numpy works on a float32 batch (the moments summed in double).
+    /// </summary>
+    private static void StandardizeWhole(Span<float> values, bool center, bool normalize)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += v;
+        }
+
+        float mean = (float)(sum / values.Length);
+        if (center)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] -= mean;
+            }
+
+            mean = 0;
+        }
+
+        if (normalize)
+        {
+            double squares = 0;
+            foreach (float v in values)
+            {
+                double d = v - (double)mean;
+                squares += d * d;
+            }
+
+            float divisor = (float)Math.Sqrt(squares / values.Length) + Standardization.Epsilon;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] /= divisor;
+            }
+        }
+    }
+
+    private static SamplePlan[] IdentityPlans(ImageArray source)
+    {
         var plans = new SamplePlan[source.Count];
         for (int i = 0; i < plans.Length; i++)
         {
             plans[i] = SamplePlan.Create(i, TransformParameters.Identity, source.Geometry.Rows, source.Geometry.Cols);
         }
 
-        return Run(source, plans, CurrentStandardization(source.Geometry), x.shape);
+        return plans;
     }
 
     /// <summary>Runs one image through the warp with no standardization.</summary>
@@ -388,7 +463,10 @@ public sealed partial class ImageDataGenerator
         return Run(source, [plan], Standardization.None, x.shape);
     }
 
-    private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape)
+    private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape) =>
+        ToOutput(Run(source, plans, standardization), shape);
+
+    private float[] Run(ImageArray source, SamplePlan[] plans, Standardization standardization)
     {
         var output = new float[source.Geometry.ElementsFor(plans.Length, "x")];
         using (var engine = new CpuAugmentationEngine())
@@ -405,7 +483,7 @@ public sealed partial class ImageDataGenerator
             }
         }
 
-        return ToOutput(output, shape);
+        return output;
     }
 
     /// <summary>A request for the executors with this generator's fill mode, cval and interpolation order.</summary>

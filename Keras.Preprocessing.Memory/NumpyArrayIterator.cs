@@ -289,19 +289,9 @@ public sealed class NumpyArrayIterator : KerasIterator
             return;
         }
 
+        // Keras only warns, whatever the other axes hold (channels_first data under channels_last included), and then
+        // augments the array as the data format says: so do we.
         int axis = format == DataFormat.ChannelsLast ? 3 : 1;
-        int otherAxis = format == DataFormat.ChannelsLast ? 1 : 3;
-        if (shape[otherAxis] is 1 or 3 or 4)
-        {
-            // The commonest mistake: the other layout's data. Keras would warn and then augment garbage.
-            string other = format == DataFormat.ChannelsLast ? "channels_first" : "channels_last";
-            throw new ArgumentException(
-                $"`x` has shape {Shapes.Format(shape)}: {channels} channels on axis {axis} under data_format \"{format.ToKerasName()}\", " +
-                $"but {shape[otherAxis]} on axis {otherAxis}. It looks like {other} data: pass data_format=\"{other}\" to the ImageDataGenerator, " +
-                "or transpose the array.",
-                "x");
-        }
-
         KerasWarnings.Warn(
             $"NumpyArrayIterator is set to use the data format convention \"{format.ToKerasName()}\" (channels on axis {axis}), " +
             $"i.e. expected either 1, 3, or 4 channels on axis {axis}. However, it was passed an array with shape " +
