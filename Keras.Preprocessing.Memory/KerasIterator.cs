@@ -10,7 +10,7 @@ namespace Keras.Preprocessing.Memory;
 /// (seed, epoch, sample), so batches are identical whatever the thread count, prefetch depth or the order in
 /// which threads ask. <c>next()</c> is thread-safe: concurrent callers each receive whole, distinct batches.
 /// </summary>
-public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
+public abstract partial class KerasIterator : IEnumerable<Batch>, IDisposable
 {
     private readonly object _gate = new();
     [NumSharp.NDBorrowed] // batches nobody was handed are disposed by Dispose and DropPrefetched
