@@ -50,7 +50,14 @@ public sealed partial class ImageDataGenerator
     /// <param name="data_format">"channels_last" (default) or "channels_first".</param>
     /// <param name="validation_split">Fraction of images reserved for validation (strictly between 0 and 1).</param>
     /// <param name="interpolation_order">0 (nearest) or 1 (bilinear, default), as scipy's spline order.</param>
-    /// <param name="dtype">Dtype of the generated arrays: "float32" (default) or "float64".</param>
+    /// <param name="dtype">Dtype of the generated arrays, a numpy name: "float32" (default), "float64", "float16", "uint8",
+    /// "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64" or "bool". Batches are computed in float32 and then
+    /// converted as Keras's code path converts them (newer Keras, whose <c>flow</c> passes dtype on): <c>flow</c> first
+    /// converts x to dtype; with an integer dtype scipy rounds the warp into it, and the steps numpy cannot apply in
+    /// place on integers (rescale, samplewise and featurewise steps) raise, unless a channel shift or brightness
+    /// made the image float, whose values are then truncated. Batches of <c>flow_from_directory</c>/<c>flow_from_dataframe</c>
+    /// are float images truncated into dtype. <c>apply_transform</c>, <c>random_transform</c> and <c>standardize</c>
+    /// return float32 (float64 for "float64").</param>
     /// <param name="random_erasing">Beyond Keras (torchvision <c>RandomErasing(p=...)</c>): the probability that a random
     /// rectangle of each image is erased, as the last step, after standardization (default 0: off, no draw).</param>
     /// <param name="random_erasing_scale">Beyond Keras (torchvision <c>scale</c>): range of the erased area as a fraction of the
@@ -497,9 +504,13 @@ public sealed partial class ImageDataGenerator
         Standardization = standardization,
     };
 
+    /// <summary>
+    /// The result of the one-image methods and of float64 batches: float64 for "float64", float32 otherwise (Keras's
+    /// apply_transform and standardize keep their input's dtype rather than the generator's).
+    /// </summary>
     internal NDArray ToOutput(float[] values, long[] shape)
     {
-        if (OutputType == OutputDType.Float32)
+        if (OutputType != OutputDType.Float64)
         {
             return new NDArray(values, new Shape(shape));
         }

@@ -12,6 +12,8 @@ namespace Keras.Preprocessing.Memory;
 /// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int, string)"/>
 /// returns: batches of augmented images from an in-memory array, with their labels and sample weights. The
 /// caller's array is read in place (uint8 stays uint8 in memory); each batch is converted to float32 as it is built.
+/// With a generator <c>dtype</c> other than float32 and float64, the array is first converted to that dtype, as
+/// Keras's <c>np.asarray(x, dtype)</c> does, and batches come out in it.
 /// </summary>
 public sealed class NumpyArrayIterator : KerasIterator
 {
@@ -73,7 +75,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         _workers = workers > 0 ? workers : Environment.ProcessorCount;
 
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
-        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution));
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution), imagesInDType: true);
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
@@ -205,6 +207,14 @@ public sealed class NumpyArrayIterator : KerasIterator
         }
 
         var images = ImageArray.Wrap(x[0], generator.Settings.DataFormat);
+        var dtype = generator.OutputType;
+        if ((dtype.IsIntegral() || dtype == OutputDType.Float16) && x[0].typecode != dtype.ToTypeCode())
+        {
+            // Keras's self.x = np.asarray(x, dtype): with an integer dtype the images are truncated (and wrapped) before
+            // any augmentation, with float16 rounded. float32 and float64 stay as given: we compute in float32 either way.
+            images = ImageArray.Wrap(DTypeConversion.ConvertImages(images, dtype), generator.Settings.DataFormat);
+        }
+
         int length = images.Count;
         for (int i = 1; i < x.Count; i++)
         {
