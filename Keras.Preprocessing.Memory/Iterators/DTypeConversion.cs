@@ -16,7 +16,7 @@ internal enum IntegerRounding
 
     /// <summary>
     /// scipy's <c>affine_transform</c> writing into an integer image: to nearest, halves away from zero, saturated to
-    /// the type's range.
+    /// the type's range (bool: C's conversion to unsigned char, so True only from 1 up).
     /// </summary>
     Round,
 }
@@ -77,7 +77,8 @@ internal static class DTypeConversion
             OutputDType.Float32 => new NDArray(Map(values, v => float.CreateTruncating(v)), shape),
             OutputDType.Float64 => new NDArray(Map(values, v => double.CreateTruncating(v)), shape),
             OutputDType.Float16 => new NDArray(Map(values, v => (Half)double.CreateTruncating(v)), shape),
-            OutputDType.Bool => new NDArray(Map(values, v => !T.IsZero(v)), shape),
+            // numpy's astype(bool) is "not zero"; scipy writes (npy_bool)t, a C conversion to unsigned char, which truncates.
+            OutputDType.Bool => new NDArray(Map(values, v => round ? unchecked((byte)ThroughInt32(v)) != 0 : !T.IsZero(v)), shape),
             OutputDType.UInt8 => new NDArray(Map(values, v => round ? (byte)Saturate(v, byte.MinValue, byte.MaxValue) : unchecked((byte)ThroughInt32(v))), shape),
             OutputDType.Int8 => new NDArray(Map(values, v => round ? (sbyte)Saturate(v, sbyte.MinValue, sbyte.MaxValue) : unchecked((sbyte)ThroughInt32(v))), shape),
             OutputDType.UInt16 => new NDArray(Map(values, v => round ? (ushort)Saturate(v, ushort.MinValue, ushort.MaxValue) : unchecked((ushort)ThroughInt32(v))), shape),
