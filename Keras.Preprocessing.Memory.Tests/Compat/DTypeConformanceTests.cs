@@ -1,3 +1,4 @@
+using Keras.Preprocessing.Memory.Tests.Gpu;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Compat;
@@ -85,6 +86,41 @@ public sealed class DTypeConformanceTests
         using var b = byteGen.flow(x, batch_size: 3, shuffle: false, seed: 5).next();
         var truncated = TestData.Floats(f.x).Select(v => (double)unchecked((byte)(int)Math.Truncate(v))).ToArray();
         CollectionAssert.AreEqual(truncated, Fixture.Doubles(b.x));
+    }
+
+    [TestMethod]
+    public void GpuKernelsGiveTheCpuEnginesUInt8Batch()
+    {
+        // The conversion sits after the executors: the GPU path (on ILGPU's CPU accelerator here) rounds the same way,
+        // up to the ties a float32 difference between the engines can flip.
+        using var x = TestData.IndexedImages(4, rows: 9, cols: 7, channels: 3);
+        using var scaled = x * 50;
+        static ImageDataGenerator Make() => new(zoom_range: new[] { 0.7, 0.7 }, cval: 2.5, dtype: "uint8");
+        using var cpu = Make().flow(scaled, batch_size: 4, shuffle: false, device: "cpu").next();
+        using var gpu = Make().OnKernels().flow(scaled, batch_size: 4, shuffle: false, device: GpuTestData.KernelDevice).next();
+        Assert.AreEqual(NPTypeCode.Byte, gpu.x.typecode);
+        var a = Fixture.Doubles(cpu.x);
+        var b = Fixture.Doubles(gpu.x);
+        Assert.IsTrue(a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= 1), "within one");
+        Assert.IsLessThanOrEqualTo(a.Length / 50, a.Zip(b).Count(p => p.First != p.Second), "identical but for ties");
+    }
+
+    [TestMethod]
+    public void SaveToDirWritesIntegerBatches()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "kerasmem-compat-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using var x = TestData.IndexedImages(3, dtype: NPTypeCode.Byte);
+            using var it = new ImageDataGenerator(zoom_range: 0.2, dtype: "uint8").flow(x, batch_size: 3, save_to_dir: dir, seed: 1);
+            using var batch = it.next();
+            Assert.HasCount(3, Directory.GetFiles(dir, "*.png"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [TestMethod]
