@@ -36,6 +36,10 @@ internal static class DTypeConversion
     public static NDArray Convert(ReadOnlySpan<float> values, long[] shape, OutputDType dtype, IntegerRounding rounding) =>
         Convert<float>(values, new Shape(shape), dtype, rounding);
 
+    /// <summary>Doubles as <paramref name="dtype"/>, with numpy's cast (<see cref="IntegerRounding.Truncate"/>).</summary>
+    public static NDArray Convert(ReadOnlySpan<double> values, long[] shape, OutputDType dtype) =>
+        Convert<double>(values, new Shape(shape), dtype, IntegerRounding.Truncate);
+
     /// <summary>
     /// Keras's <c>np.asarray(x, dtype)</c> on the images of <paramref name="source"/>, image by image (an image holds
     /// at most int.MaxValue elements, the whole array may hold more).

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Regenerates the compatibility fixtures of KerasMemory (Tests/Compat): what keras_preprocessing 1.1.0 does with
 batch dtypes other than float32, standardize on a rank-4 batch, flow_from_dataframe rows with an empty label list,
-and how far its float32 fit statistics are from exact ones.
+how far its float32 fit statistics are from exact ones, and array_to_img with dtypes other than float32/float64.
 
 Run from the repository root with Debian's interpreter (keras_preprocessing 1.1.0, numpy 1.24, scipy 1.10, pandas):
 
@@ -191,11 +191,36 @@ def fit_case():
             "max_standardized_difference": float(np.abs(keras - exact).max())}
 
 
+def array_to_img_cases():
+    from keras_preprocessing.image import array_to_img
+    r = rng_for("array_to_img")
+    x = r.uniform(-300, 600, (5, 4, 3)).astype(np.float32)
+    cases = []
+    for name, dtype, scale, data in [
+        ("uint8_unscaled_wraps", "uint8", False, x),
+        ("int16_unscaled_wraps_to_uint8", "int16", False, x),
+        ("bool_unscaled", "bool", False, x),
+        ("float16_scaled", "float16", True, x),
+        ("float16_unscaled", "float16", False, x / 3),
+        ("int32_all_zero_scaled", "int32", True, np.zeros((5, 4, 3), np.float32)),
+        ("uint8_scaled_raises", "uint8", True, x),
+    ]:
+        case = {"name": name, "dtype": dtype, "scale": scale, "x": save("a2i_" + name + "_x.npy", data)}
+        try:
+            case["expected"] = save("a2i_" + name + "_expected.npy", np.asarray(array_to_img(data, scale=scale, dtype=dtype)))
+            case["error"] = None
+        except Exception as e:
+            case["expected"] = None
+            case["error"] = type(e).__name__ + ": " + str(e)
+        cases.append(case)
+    return cases
+
+
 def main():
     shutil.rmtree(EXPECTED, ignore_errors=True)
     os.makedirs(EXPECTED)
     manifest = {"dtype": dtype_cases(), "standardize": standardize_cases(), "dataframe": dataframe_cases(),
-                "fit": fit_case()}
+                "fit": fit_case(), "array_to_img": array_to_img_cases()}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
