@@ -81,7 +81,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
     public ImageDataGenerator image_data_generator { get; }
 
-    /// <summary>The images this iterator serves, as given (the whole array; a subset serves a slice of it).</summary>
+    /// <summary>The images this iterator serves, as given, or as converted to an integer or float16 <c>dtype</c> (the whole array; a subset serves a slice of it).</summary>
     [NDBorrowed]
     public NDArray x => _images.Array;
 
