@@ -144,14 +144,16 @@ public sealed class DataFrameIterator : FileImageIterator
             }
         }
 
-        // Keras's _filter_classes: keep rows with a known class; classes sorted.
+        // Keras's _filter_classes: keep rows with a known class; classes sorted. Only given classes filter: without
+        // them, a multi-label row with an empty list stays, as an all-zero target (Keras's dropna keeps []).
         var classIndices = new Dictionary<string, int>(StringComparer.Ordinal);
         if (mode.UsesClasses())
         {
-            var known = r.Classes is { Count: > 0 } given
-                ? new SortedSet<string>(given, StringComparer.Ordinal)
+            bool filter = r.Classes is { Count: > 0 };
+            var known = filter
+                ? new SortedSet<string>(r.Classes!, StringComparer.Ordinal)
                 : new SortedSet<string>(keep.SelectMany(i => labels[i]!), StringComparer.Ordinal);
-            for (int i = 0; i < rows; i++)
+            for (int i = 0; filter && i < rows; i++)
             {
                 if (labels[i] is { } l)
                 {

@@ -360,7 +360,8 @@ public abstract class FileImageIterator : KerasIterator
 
         using (labels)
         {
-            return NumSharpCompat.AsType(labels, NPTypeCode.Double);
+            // Keras's np.zeros(..., dtype) / np.empty(..., dtype) of one-hot, binary and sparse labels: whole numbers.
+            return NumSharpCompat.AsType(labels, Parameters.OutputDTypes.ToTypeCode(image_data_generator.OutputType));
         }
     }
 }

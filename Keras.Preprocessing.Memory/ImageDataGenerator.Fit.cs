@@ -1,4 +1,5 @@
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sampling;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
@@ -23,6 +24,17 @@ public sealed partial class ImageDataGenerator
         {
             throw new ArgumentException(
                 "Input to `.fit()` should have rank 4. Got array with shape: " + Shapes.Format(x.shape), nameof(x));
+        }
+
+        if (OutputType.IsIntegral() && (featurewise_center || featurewise_std_normalization || zca_whitening))
+        {
+            // Keras's fit converts x to dtype and then centres and scales it in place, which numpy refuses for an integer
+            // array (UFuncTypeError); ZCA alone would take the covariance in that integer type, overflowing.
+            throw new ArgumentException(
+                $"`dtype` is \"{dtype}\": Keras's fit holds the data as {dtype} and standardizes it in place, which numpy refuses " +
+                "(UFuncTypeError) for featurewise_center, featurewise_std_normalization and (overflowing) zca_whitening. " +
+                "Fit a generator with a float dtype and the same arguments, then copy its mean, std and principal_components.",
+                "dtype");
         }
 
         if (rounds < 1)

@@ -50,7 +50,14 @@ public sealed partial class ImageDataGenerator
     /// <param name="data_format">"channels_last" (default) or "channels_first".</param>
     /// <param name="validation_split">Fraction of images reserved for validation (strictly between 0 and 1).</param>
     /// <param name="interpolation_order">0 (nearest) or 1 (bilinear, default), as scipy's spline order.</param>
-    /// <param name="dtype">Dtype of the generated arrays: "float32" (default) or "float64".</param>
+    /// <param name="dtype">Dtype of the generated arrays, a numpy name: "float32" (default), "float64", "float16", "uint8",
+    /// "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64" or "bool". Batches are computed in float32 and then
+    /// converted as Keras's code path converts them (newer Keras, whose <c>flow</c> passes dtype on): <c>flow</c> first
+    /// converts x to dtype; with an integer dtype scipy rounds the warp into it, and the steps numpy cannot apply in
+    /// place on integers (rescale, samplewise and featurewise steps) raise, unless a channel shift or brightness
+    /// made the image float, whose values are then truncated. Batches of <c>flow_from_directory</c>/<c>flow_from_dataframe</c>
+    /// are float images truncated into dtype. <c>apply_transform</c>, <c>random_transform</c> and <c>standardize</c>
+    /// return float32 (float64 for "float64").</param>
     /// <param name="random_erasing">Beyond Keras (torchvision <c>RandomErasing(p=...)</c>): the probability that a random
     /// rectangle of each image is erased, as the last step, after standardization (default 0: off, no draw).</param>
     /// <param name="random_erasing_scale">Beyond Keras (torchvision <c>scale</c>): range of the erased area as a fraction of the
@@ -352,8 +359,10 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// Applies the normalization configuration to one image or a batch (Keras <c>standardize</c>), in Keras's
-    /// order. Returns a new float32 array (Keras may modify float inputs in place). For a batch, samplewise
-    /// statistics are taken per image, as <c>flow</c> applies them.
+    /// order. Returns a new float32 array (Keras may modify float inputs in place). For a batch (rank 4), the
+    /// samplewise statistics are one mean and one std over the whole batch, as Keras's
+    /// <c>np.mean(x, keepdims=True)</c> takes them; <c>flow</c> standardizes one image at a time, so its samplewise
+    /// statistics are per image.
     /// </summary>
     /// <param name="x">An image (rank 3) or a batch of images (rank 4).</param>
     public NDArray standardize(NDArray x)
@@ -368,13 +377,86 @@ public sealed partial class ImageDataGenerator
 
         using var batch = single ? x.reshape(Prepend(1, x.shape)) : null;
         var source = ImageArray.Wrap(batch ?? x, Settings.DataFormat);
+        var standardization = CurrentStandardization(source.Geometry);
+        if (single || !(samplewise_center || samplewise_std_normalization))
+        {
+            return Run(source, IdentityPlans(source), standardization, x.shape);
+        }
+
+        // Keras's samplewise steps on a batch: one mean and one std over every element of it. The engine takes them
+        // per image, so the batch runs in three passes: the steps before them, the batch statistics here, the rest.
+        var before = Run(source, IdentityPlans(source), new Standardization
+        {
+            PreprocessingFunction = standardization.PreprocessingFunction,
+            Rescale = standardization.Rescale,
+        });
+        StandardizeWhole(before, samplewise_center, samplewise_std_normalization);
+        using var centred = new NDArray(before, new Shape(x.shape));
+        var rest = ImageArray.Wrap(centred, Settings.DataFormat);
+        return ToOutput(
+            Run(rest, IdentityPlans(rest), new Standardization
+            {
+                FeatureMean = standardization.FeatureMean,
+                FeatureStd = standardization.FeatureStd,
+                PrincipalComponents = standardization.PrincipalComponents,
+            }),
+            x.shape);
+    }
+
+    /// <summary>
+    /// Keras's <c>x -= np.mean(x, keepdims=True)</c> and <c>x /= np.std(x, keepdims=True) + 1e-6</c> over all of
+    /// <paramref name="values"/>, in float32 as numpy works on a float32 batch (the moments summed in double).
+    /// </summary>
+    private static void StandardizeWhole(Span<float> values, bool center, bool normalize)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += v;
+        }
+
+        float mean = (float)(sum / values.Length);
+        if (center)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] -= mean;
+            }
+
+            mean = 0;
+        }
+
+        if (normalize)
+        {
+            double squares = 0;
+            foreach (float v in values)
+            {
+                double d = v - (double)mean;
+                squares += d * d;
+            }
+
+            float divisor = (float)Math.Sqrt(squares / values.Length) + Standardization.Epsilon;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] /= divisor;
+            }
+        }
+    }
+
+    private static SamplePlan[] IdentityPlans(ImageArray source)
+    {
         var plans = new SamplePlan[source.Count];
         for (int i = 0; i < plans.Length; i++)
         {
             plans[i] = SamplePlan.Create(i, TransformParameters.Identity, source.Geometry.Rows, source.Geometry.Cols);
         }
 
-        return Run(source, plans, CurrentStandardization(source.Geometry), x.shape);
+        return plans;
     }
 
     /// <summary>Runs one image through the warp with no standardization.</summary>
@@ -399,7 +481,10 @@ public sealed partial class ImageDataGenerator
         return Run(source, [plan], Standardization.None, x.shape);
     }
 
-    private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape)
+    private NDArray Run(ImageArray source, SamplePlan[] plans, Standardization standardization, long[] shape) =>
+        ToOutput(Run(source, plans, standardization), shape);
+
+    private float[] Run(ImageArray source, SamplePlan[] plans, Standardization standardization)
     {
         var output = new float[source.Geometry.ElementsFor(plans.Length, "x")];
         using (var engine = new CpuAugmentationEngine())
@@ -416,7 +501,7 @@ public sealed partial class ImageDataGenerator
             }
         }
 
-        return ToOutput(output, shape);
+        return output;
     }
 
     /// <summary>A request for the executors with this generator's fill mode, cval and interpolation order.</summary>
@@ -430,9 +515,13 @@ public sealed partial class ImageDataGenerator
         Standardization = standardization,
     };
 
+    /// <summary>
+    /// The result of the one-image methods and of float64 batches: float64 for "float64", float32 otherwise (Keras's
+    /// apply_transform and standardize keep their input's dtype rather than the generator's).
+    /// </summary>
     internal NDArray ToOutput(float[] values, long[] shape)
     {
-        if (OutputType == OutputDType.Float32)
+        if (OutputType != OutputDType.Float64)
         {
             return new NDArray(values, new Shape(shape));
         }

@@ -1,4 +1,6 @@
 using Keras.Preprocessing.Memory.Image;
+using Keras.Preprocessing.Memory.Iterators;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
@@ -111,22 +113,30 @@ public static class ImageUtils
     /// <param name="x">Array of shape (height, width, channels) or (channels, height, width); any numeric dtype.</param>
     /// <param name="data_format">"channels_last" or "channels_first".</param>
     /// <param name="scale">Whether to rescale values into [0, 255].</param>
-    /// <param name="dtype">"float32" (default) or "float64": the precision of the scaling arithmetic.</param>
-    /// <exception cref="ArgumentException">Rank other than 3, unknown data_format, or a channel count other than 1, 3 or 4.</exception>
+    /// <param name="dtype">"float32" (default) or "float64": the precision of the scaling arithmetic. Any other numeric
+    /// numpy dtype converts x first as Keras's <c>np.asarray(x, dtype)</c> does: "float16" rounds it (then scales in
+    /// float32); an integer dtype or "bool" truncates it, and then takes <paramref name="scale"/> = false only, since
+    /// Keras's in-place scaling fails on integers (an all-zero image excepted).</param>
+    /// <exception cref="ArgumentException">Rank other than 3, unknown data_format, a channel count other than 1, 3 or 4,
+    /// or scaling a non-zero image held in an integer dtype.</exception>
     public static KerasImage array_to_img(NDArray x, string data_format = "channels_last", bool scale = true, string dtype = "float32")
     {
         ArgumentNullException.ThrowIfNull(x);
         NPTypeCode type = ParseDType(dtype);
-        if (type is not (NPTypeCode.Single or NPTypeCode.Double))
-        {
-            throw new ArgumentException($"array_to_img supports dtype float32 or float64, got {dtype}", nameof(dtype));
-        }
         if (x.ndim != 3)
         {
             throw new ArgumentException(
                 $"Expected image array to have rank 3 (single image). Got array with shape: ({string.Join(", ", x.shape)})", nameof(x));
         }
         bool channelsFirst = ParseDataFormat(data_format, "Invalid data_format: ");
+        if (type is not (NPTypeCode.Single or NPTypeCode.Double))
+        {
+            // Keras's np.asarray(x, dtype) first: the image's values as that dtype holds them, as float32 (exact for
+            // them), then the float path; integers leave it unscaled (see OtherDTypeValues).
+            using var values = OtherDTypeValues(x, dtype, scale, out bool stillScale);
+            return ImageArrays.FromNDArray<float>(values, channelsFirst, stillScale, NPTypeCode.Single);
+        }
+
         return type == NPTypeCode.Double
             ? ImageArrays.FromNDArray<double>(x, channelsFirst, scale, type)
             : ImageArrays.FromNDArray<float>(x, channelsFirst, scale, type);
@@ -166,6 +176,42 @@ public static class ImageUtils
         "channels_first" => true,
         _ => throw new ArgumentException(errorPrefix + data_format, nameof(data_format)),
     };
+
+    /// <summary>
+    /// <c>np.asarray(x, dtype)</c> for array_to_img's integer, bool and float16 dtypes, as float32 values.
+    /// float16 keeps the float path (<paramref name="stillScale"/>; scaled in float32, not step by step in float16).
+    /// An integer image cannot take the in-place <c>x /= x_max</c> of scaling (numpy's UFuncTypeError): unless it
+    /// is all zero once shifted (nothing to divide), that throws naming <c>dtype</c>. Unscaled, its values go to
+    /// uint8 by numpy's cast (wrapping), as Keras's <c>x.astype('uint8')</c> does.
+    /// </summary>
+    private static NDArray OtherDTypeValues(NDArray x, string dtype, bool scale, out bool stillScale)
+    {
+        var target = OutputDTypes.Parse(dtype);
+        using var doubles = NumSharpCompat.AsType(x, NPTypeCode.Double, contiguous: true);
+        var given = doubles.ToArray<double>();
+        using var typed = DTypeConversion.Convert(given, x.shape, target);
+        using var typedDoubles = NumSharpCompat.AsType(typed, NPTypeCode.Double, contiguous: true);
+        var values = typedDoubles.ToArray<double>();
+        stillScale = scale && !target.IsIntegral();
+        if (scale && target.IsIntegral())
+        {
+            double shift = Math.Max(-values.DefaultIfEmpty(0).Min(), 0);
+            if (values.Any(v => v + shift != 0))
+            {
+                throw new ArgumentException(
+                    $"array_to_img with dtype \"{dtype}\" and scale=True divides the {dtype} image by its maximum in place, which numpy " +
+                    "refuses (UFuncTypeError), as in Keras. Pass scale: false, or a float dtype.",
+                    nameof(dtype));
+            }
+
+            Array.Clear(values); // all zero: Keras skips the division and multiplies zeros by 255
+        }
+
+        using var bytes = target.IsIntegral() ? DTypeConversion.Convert(values, x.shape, OutputDType.UInt8) : null;
+        return bytes is null
+            ? new NDArray(Array.ConvertAll(values, v => (float)v), new Shape(x.shape))
+            : NumSharpCompat.AsType(bytes, NPTypeCode.Single, contiguous: true);
+    }
 
     private static NPTypeCode ParseDType(string dtype)
     {

@@ -12,7 +12,7 @@ namespace Keras.Preprocessing.Memory;
 /// With the generator's <c>numpy_random</c>, the order and the augmentations are instead Keras's own draws from
 /// numpy's global generator (<see cref="NumpyRandom"/>), made in Keras's order when each batch is reserved.
 /// </summary>
-public abstract class KerasIterator : IEnumerable<Batch>, IDisposable
+public abstract partial class KerasIterator : IEnumerable<Batch>, IDisposable
 {
     private readonly object _gate = new();
     [NumSharp.NDBorrowed] // batches nobody was handed are disposed by Dispose and DropPrefetched

@@ -12,6 +12,8 @@ namespace Keras.Preprocessing.Memory;
 /// Keras's <c>NumpyArrayIterator</c>, what <see cref="ImageDataGenerator.flow(NDArray, NDArray?, int, bool, NDArray?, int?, string?, string, string, bool, string?, int, int, int, int, string)"/>
 /// returns: batches of augmented images from an in-memory array, with their labels and sample weights. The
 /// caller's array is read in place (uint8 stays uint8 in memory); each batch is converted to float32 as it is built.
+/// With a generator <c>dtype</c> other than float32 and float64, the array is first converted to that dtype, as
+/// Keras's <c>np.asarray(x, dtype)</c> does, and batches come out in it.
 /// </summary>
 public sealed class NumpyArrayIterator : KerasIterator
 {
@@ -84,13 +86,13 @@ public sealed class NumpyArrayIterator : KerasIterator
         }
 
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
-        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution));
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution), imagesInDType: true);
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>
     public ImageDataGenerator image_data_generator { get; }
 
-    /// <summary>The images this iterator serves, as given (the whole array; a subset serves a slice of it).</summary>
+    /// <summary>The images this iterator serves, as given, or as converted to an integer or float16 <c>dtype</c> (the whole array; a subset serves a slice of it).</summary>
     [NDBorrowed]
     public NDArray x => _images.Array;
 
@@ -219,6 +221,14 @@ public sealed class NumpyArrayIterator : KerasIterator
         }
 
         var images = ImageArray.Wrap(x[0], generator.Settings.DataFormat);
+        var dtype = generator.OutputType;
+        if ((dtype.IsIntegral() || dtype == OutputDType.Float16) && x[0].typecode != dtype.ToTypeCode())
+        {
+            // Keras's self.x = np.asarray(x, dtype): with an integer dtype the images are truncated (and wrapped) before
+            // any augmentation, with float16 rounded. float32 and float64 stay as given: we compute in float32 either way.
+            images = ImageArray.Wrap(DTypeConversion.ConvertImages(images, dtype), generator.Settings.DataFormat);
+        }
+
         int length = images.Count;
         for (int i = 1; i < x.Count; i++)
         {
@@ -303,19 +313,9 @@ public sealed class NumpyArrayIterator : KerasIterator
             return;
         }
 
+        // Keras only warns, whatever the other axes hold (channels_first data under channels_last included), and then
+        // augments the array as the data format says: so do we.
         int axis = format == DataFormat.ChannelsLast ? 3 : 1;
-        int otherAxis = format == DataFormat.ChannelsLast ? 1 : 3;
-        if (shape[otherAxis] is 1 or 3 or 4)
-        {
-            // The commonest mistake: the other layout's data. Keras would warn and then augment garbage.
-            string other = format == DataFormat.ChannelsLast ? "channels_first" : "channels_last";
-            throw new ArgumentException(
-                $"`x` has shape {Shapes.Format(shape)}: {channels} channels on axis {axis} under data_format \"{format.ToKerasName()}\", " +
-                $"but {shape[otherAxis]} on axis {otherAxis}. It looks like {other} data: pass data_format=\"{other}\" to the ImageDataGenerator, " +
-                "or transpose the array.",
-                "x");
-        }
-
         KerasWarnings.Warn(
             $"NumpyArrayIterator is set to use the data format convention \"{format.ToKerasName()}\" (channels on axis {axis}), " +
             $"i.e. expected either 1, 3, or 4 channels on axis {axis}. However, it was passed an array with shape " +

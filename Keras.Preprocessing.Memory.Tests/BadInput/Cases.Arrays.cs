@@ -17,11 +17,10 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(A, "flow x null", "x", () => g.flow((NDArray)null!), "`x`");
         yield return Err<ArgumentException>(A, "flow x rank 3", "x", () => g.flow(np.zeros(new Shape(10, 8, 6), NPTypeCode.Single)), "rank 4");
         yield return Err<ArgumentException>(A, "flow x rank 5", "x", () => g.flow(np.zeros(new Shape(2, 4, 8, 6, 3), NPTypeCode.Single)), "rank 4");
-        yield return Err<ArgumentException>(A, "flow x int64", "x", () => g.flow(np.zeros(new Shape(4, 8, 8, 3), NPTypeCode.Int64)), "uint8");
-        yield return Err<ArgumentException>(A, "flow x bool", "x", () => g.flow(np.zeros(new Shape(4, 8, 8, 3), NPTypeCode.Boolean)), "uint8");
+        yield return Err<ArgumentException>(A, "flow x of strings", "x", () => g.flow(np.zeros(new Shape(4, 8, 8, 3), NPTypeCode.Decimal)), "should hold numbers");
         yield return Err<ArgumentException>(A, "flow x zero rows", "x", () => g.flow(np.zeros(new Shape(4, 0, 8, 3), NPTypeCode.Single)), "at least one row");
         yield return Err<ArgumentException>(A, "flow x zero channels", "x", () => g.flow(np.zeros(new Shape(4, 8, 8, 0), NPTypeCode.Single)), "at least one row, column and channel");
-        yield return Err<ArgumentException>(A, "flow x channels_first data under channels_last", "x", () => g.flow(np.zeros(new Shape(4, 3, 16, 16), NPTypeCode.Single)), "channels_first");
+        yield return Warn(A, "flow x channels_first data under channels_last warns as Keras does", "shape (4, 3, 16, 16) (16 channels)", () => g.flow(np.zeros(new Shape(4, 3, 16, 16), NPTypeCode.Single), batch_size: 2).Dispose());
         yield return Warn(A, "flow x with 5 channels", "expected either 1, 3, or 4 channels", () => g.flow(Images(channels: 5), batch_size: 2).Dispose());
         yield return Err<ArgumentException>(A, "flow y shorter than x", "y", () => g.flow(Images(), TestData.Labels(3)), "same length");
         yield return Err<ArgumentException>(A, "flow sample_weight shorter than x", "sample_weight", () => g.flow(Images(), TestData.Labels(4), sample_weight: np.ones(new Shape(3))), "same length");
@@ -38,6 +37,12 @@ internal static partial class BadInputCases
         yield return Ok(A, "flow uint16 reads the values", () => AssertSameAsFloat(NPTypeCode.UInt16));
         yield return Ok(A, "flow int32 reads the values", () => AssertSameAsFloat(NPTypeCode.Int32));
         yield return Ok(A, "flow float64 reads the values", () => AssertSameAsFloat(NPTypeCode.Double));
+        yield return Ok(A, "flow int64 (np.arange's dtype) reads the values", () => AssertSameAsFloat(NPTypeCode.Int64));
+        yield return Ok(A, "flow int8 reads the values", () => AssertSameAsFloat(NPTypeCode.SByte));
+        yield return Ok(A, "flow uint32 reads the values", () => AssertSameAsFloat(NPTypeCode.UInt32));
+        yield return Ok(A, "flow uint64 reads the values", () => AssertSameAsFloat(NPTypeCode.UInt64));
+        yield return Ok(A, "flow float16 reads the values", () => AssertSameAsFloat(NPTypeCode.Half));
+        yield return Ok(A, "flow bool reads True as 1", () => AssertSameAsFloat(NPTypeCode.Boolean));
         yield return Ok(A, "flow a transposed (non-contiguous) view", () =>
         {
             using var nchw = Images(channels: 3).transpose([0, 3, 1, 2]);

@@ -20,7 +20,18 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "brightness_range of three values", "brightness_range", () => _ = new ImageDataGenerator(brightness_range: new[] { 0.5, 1.0, 1.5 }), "two floats");
         yield return Err<ArgumentException>(P, "interpolation_order 3", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
         yield return Err<ArgumentException>(P, "interpolation_order negative", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: -1));
-        yield return Err<ArgumentException>(P, "dtype int8", "dtype", () => _ = new ImageDataGenerator(dtype: "int8"), "float32");
+        yield return Err<ArgumentException>(P, "dtype complex64 (NumSharp has no complex batches)", "dtype", () => _ = new ImageDataGenerator(dtype: "complex64"), "numeric numpy dtype");
+        yield return Ok(P, "dtype int8 gives int8 batches", () =>
+        {
+            using var it = new ImageDataGenerator(dtype: "int8").flow(Images(), batch_size: 2, shuffle: false);
+            using var batch = it.next();
+            Assert.AreEqual(NPTypeCode.SByte, batch.x.typecode);
+        });
+        yield return Err<ArgumentException>(P, "dtype uint8 with rescale (numpy refuses the in-place multiply)", "dtype", () =>
+        {
+            using var it = new ImageDataGenerator(dtype: "uint8", rescale: 1.0 / 255).flow(Images(), batch_size: 2);
+            using var batch = it.next();
+        }, "UFuncTypeError");
         yield return Ok(P, "rotation_range negative (Keras: uniform(-r, r), the same distribution)", () => _ = new ImageDataGenerator(rotation_range: -5));
         yield return Ok(P, "shear_range negative", () => _ = new ImageDataGenerator(shear_range: -5));
         yield return Ok(P, "channel_shift_range negative", () => _ = new ImageDataGenerator(channel_shift_range: -5));

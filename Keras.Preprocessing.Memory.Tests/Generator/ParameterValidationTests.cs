@@ -44,7 +44,7 @@ public sealed class ParameterValidationTests
         AssertParam("data_format", () => new ImageDataGenerator(data_format: "NHWC"), "channels_last");
         AssertParam("brightness_range", () => new ImageDataGenerator(brightness_range: new[] { 0.5 }), "tuple or list of two floats");
         AssertParam("interpolation_order", () => new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
-        AssertParam("dtype", () => new ImageDataGenerator(dtype: "int8"), "float32");
+        AssertParam("dtype", () => new ImageDataGenerator(dtype: "complex64"), "numeric numpy dtype");
         AssertParam("rotation_range", () => new ImageDataGenerator(rotation_range: double.NaN), "finite");
         AssertParam("width_shift_range", () => new ImageDataGenerator(width_shift_range: -0.1), "width_shift_range");
         AssertParam("cval", () => new ImageDataGenerator(cval: double.NaN), "finite");
@@ -86,8 +86,7 @@ public sealed class ParameterValidationTests
         AssertParam("subset", () => g.flow(x, subset: "training"), "validation_split");
         AssertParam("subset", () => new ImageDataGenerator(validation_split: 0.2).flow(x, subset: "test"), "Invalid subset name");
         AssertParam("x", () => g.flow([x, np.zeros(new Shape(4, 2))]), "same length");
-        AssertParam("x", () => g.flow(np.zeros(new Shape(4, 3, 16, 16), NPTypeCode.Single)), "channels_first");
-        AssertParam("x", () => g.flow(np.zeros(new Shape(4, 8, 8, 2), NPTypeCode.Int64)), "uint8");
+        AssertParam("x", () => g.flow(np.zeros(new Shape(4, 8, 8, 3), NPTypeCode.Decimal)), "should hold numbers");
         AssertParam("prefetch", () => g.flow(x, prefetch: -1), "prefetch");
     }
 

@@ -147,12 +147,21 @@ public sealed class ArrayConversionTests
     }
 
     [TestMethod]
-    [DataRow("int8")]
     [DataRow("not_a_dtype")]
-    public void ArrayToImgRejectsNonFloatDtype(string dtype)
+    [DataRow("complex64")]
+    public void ArrayToImgRejectsNonNumericDtype(string dtype)
     {
         using var x = new NDArray(new float[12], new Shape(2, 2, 3));
         Assert.ThrowsExactly<ArgumentException>(() => ImageUtils.array_to_img(x, dtype: dtype));
+    }
+
+    [TestMethod]
+    public void ArrayToImgRefusesToScaleAnIntegerImageAsNumpyDoes()
+    {
+        // Keras's in-place x /= x_max on an int8 array is numpy's UFuncTypeError (Compat/ArrayToImgDTypeTests has the rest).
+        using var x = new NDArray(Enumerable.Range(0, 12).Select(v => (float)v).ToArray(), new Shape(2, 2, 3));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ImageUtils.array_to_img(x, dtype: "int8"));
+        Assert.AreEqual("dtype", e.ParamName);
     }
 
     [TestMethod]

@@ -15,6 +15,13 @@ internal enum ElementKind
 
 internal static class ElementKinds
 {
+    /// <summary>
+    /// Whether an array of <paramref name="code"/> is read as float32 converted once up front: the dtypes Keras takes
+    /// through <c>np.asarray(x, "float32")</c> that are too rare to deserve a kernel reader of their own.
+    /// </summary>
+    public static bool IsConvertedOnce(NPTypeCode code) =>
+        code is NPTypeCode.Int64 or NPTypeCode.UInt64 or NPTypeCode.UInt32 or NPTypeCode.SByte or NPTypeCode.Boolean or NPTypeCode.Half;
+
     public static ElementKind FromTypeCode(NPTypeCode code, string parameterName) => code switch
     {
         NPTypeCode.Byte => ElementKind.UInt8,
@@ -24,7 +31,7 @@ internal static class ElementKinds
         NPTypeCode.Single => ElementKind.Float32,
         NPTypeCode.Double => ElementKind.Float64,
         _ => throw new ArgumentException(
-            $"`{parameterName}` should hold uint8, uint16, int16, int32, float32 or float64 values. Received dtype: {code}",
+            $"`{parameterName}` should hold numbers (bool, int8, uint8, int16, uint16, int32, uint32, int64, uint64, float16, float32 or float64). Received dtype: {code}",
             parameterName),
     };
 

@@ -5,7 +5,9 @@ namespace Keras.Preprocessing.Memory.Sources;
 
 /// <summary>
 /// A rank-4 image array read in place: the caller's NDArray is kept as it is (no whole-dataset copy, no dtype
-/// conversion), and images are converted to float32 only as each batch is built.
+/// conversion), and images are converted to float32 only as each batch is built. The rare dtypes (bool, int8,
+/// uint32, int64, uint64, float16) are the exception: they are converted to float32 once, as Keras's
+/// <c>np.asarray(x, dtype)</c> converts every input.
 /// </summary>
 internal sealed unsafe class ImageArray
 {
@@ -50,17 +52,23 @@ internal sealed unsafe class ImageArray
                 parameterName);
         }
 
-        var kind = ElementKinds.FromTypeCode(x.typecode, parameterName);
         var shape = x.shape;
         var geometry = ImageGeometry.FromImageShape(Shapes.ToInt32(shape, parameterName).AsSpan(1), layout, parameterName);
 
         // Before anything reads the data (the contiguous copy below included): a mapping shorter than the array
         // would be read past its end.
         NpyFile.CheckMapped(x, parameterName);
-        if (!x.Shape.IsContiguous)
+        if (ElementKinds.IsConvertedOnce(x.typecode))
+        {
+            // Keras's own np.asarray(x, dtype="float32"), once, here: the kernels keep one reader per common dtype.
+            x = NumSharpCompat.AsType(x, NPTypeCode.Single, contiguous: true);
+        }
+        else if (!x.Shape.IsContiguous)
         {
             x = x.copy();
         }
+
+        var kind = ElementKinds.FromTypeCode(x.typecode, parameterName);
 
         if (geometry.Rows < 1 || geometry.Cols < 1 || geometry.Channels < 1)
         {
