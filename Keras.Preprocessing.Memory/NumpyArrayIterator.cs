@@ -73,7 +73,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         _workers = workers > 0 ? workers : Environment.ProcessorCount;
 
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
-        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution));
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution, sharding.ShardIndex));
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>

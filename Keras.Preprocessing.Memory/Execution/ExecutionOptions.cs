@@ -22,6 +22,12 @@ internal sealed record ExecutionOptions
     /// </summary>
     public bool GpuKernelsOnCpu { get; init; }
 
+    /// <summary>With <see cref="GpuKernelsOnCpu"/>: thread groups shaped as CUDA's (warps of 32, 256 threads), the configuration hardware runs.</summary>
+    public bool CudaShapedGroups { get; init; }
+
+    /// <summary>With <see cref="CudaDeviceCount"/> 0: acts as a machine whose CUDA driver failed for this reason (null: no device).</summary>
+    public string? CudaProbeFailure { get; init; }
+
     /// <summary>Whether the CPU engine may use AVX-512 where the CPU has it (tests turn it off to cover the narrower paths).</summary>
     public bool WideVectors { get; init; } = true;
 }

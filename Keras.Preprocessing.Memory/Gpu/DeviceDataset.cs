@@ -55,7 +55,11 @@ internal sealed unsafe class DeviceDataset : IDisposable
 
             if (Bytes > 0)
             {
-                _resident.View.SubView(0, Bytes).CopyFromCPU(ref *Images.Address, Bytes);
+                // The caller's array is unmanaged memory (it does not move). The lanes' streams do not wait on
+                // this one, so the upload is finished here, once, before any batch's kernels read it.
+                var stream = accelerator.DefaultStream;
+                _resident.View.SubView(0, Bytes).CopyFromCPU(stream, ref *Images.Address, Bytes);
+                stream.Synchronize();
             }
         }
 

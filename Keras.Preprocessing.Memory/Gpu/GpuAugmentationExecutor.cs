@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 using Keras.Preprocessing.Memory.Execution;
@@ -23,6 +22,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     private readonly DeviceBufferPool _deviceBatches;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _empty;
     private readonly object _gate = new();
+    private CpuAugmentationEngine? _fallback;
     private bool _disposed;
 
     /// <param name="device">The shared device (this executor takes one user share and releases it on dispose).</param>
@@ -37,7 +37,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         };
         _device.Accelerator.Bind();
         _lanes = new LanePool(device.Accelerator);
-        _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize));
+        _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize, device.FreeMemory()));
         _deviceBatches = new DeviceBufferPool(device.Accelerator, device.Name);
         _empty = _device.Accelerator.Allocate1D<float>(1);
     }
@@ -59,6 +59,16 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     /// </summary>
     public DatasetPlacement Admit(ImageArray images, int batchSize) => _placement.PlaceDataset(images, batchSize).Placement;
 
+    /// <summary>
+    /// Compiles (or finds in the device's cache) every kernel a batch of <paramref name="images"/> may launch, so a
+    /// device whose driver cannot load them fails here, at <c>flow()</c>, where "auto" can still use the CPU.
+    /// </summary>
+    public void CompileKernels(ImageArray images)
+    {
+        _device.Accelerator.Bind();
+        _device.CompileKernels(images.Kind);
+    }
+
     public void Execute(AugmentationRequest request, float[] output)
     {
         var g = request.Source.Geometry;
@@ -76,23 +86,33 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         // CUDA work needs the context current on this thread (prefetch runs batches on pool threads).
         _device.Accelerator.Bind();
         var lane = _lanes.Rent();
+        BatchWork work;
         try
         {
             var destination = lane.ReserveOutput(count);
-            var work = Run(request, lane, destination);
-            destination.CopyToCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(output), count);
-            lane.Stream.Synchronize();
-            HostFinish.Run(request, output, work, _parallel);
+            work = Run(request, lane, destination);
+            lane.QueueDownload(destination);
+            lane.Stream.Synchronize(); // the batch's one host synchronization: uploads, kernels, download
+            CopyOut(lane.DownloadedOutput((int)count), output);
+        }
+        catch (DeviceAllocationException e)
+        {
+            lane.Stream.Synchronize(); // nothing of this batch may still run when the lane is reused
+            FallBackToCpu(e).Execute(request, output);
+            return;
         }
         finally
         {
             _lanes.Return(lane);
         }
+
+        HostFinish.Run(request, output, work, _parallel);
     }
 
     /// <summary>
     /// Runs a batch and leaves it on the device, in a buffer the caller returns with <see cref="ReturnDeviceBuffer"/>.
-    /// Host-side steps, if any, round-trip through host memory.
+    /// The batch is complete when this returns (one host synchronization), so a consumer on any stream may read it.
+    /// Host-side steps, if any, round-trip through the lane's page-locked memory.
     /// </summary>
     public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request)
     {
@@ -107,11 +127,11 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             var work = Run(request, lane, destination);
             if (work.HostSteps)
             {
-                var host = new float[count];
-                destination.CopyToCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(host), count);
+                lane.QueueDownload(destination);
                 lane.Stream.Synchronize();
+                var host = lane.DownloadedOutput((int)count).ToArray();
                 HostFinish.Run(request, host, work, _parallel);
-                destination.CopyFromCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(host), count);
+                lane.QueueUploadFromOutput(host, destination);
             }
 
             lane.Stream.Synchronize();
@@ -119,6 +139,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         }
         catch
         {
+            lane.Stream.Synchronize();
             ReturnDeviceBuffer(buffer);
             throw;
         }
@@ -157,8 +178,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
 
         var dataset = _placement.PlaceDataset(request.Source, n);
         var (source, plans) = BatchStaging.Stage(request, lane, dataset, _placement.UploadIfResident(dataset));
-        var planView = lane.ReservePlans(n);
-        planView.CopyFromCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(plans), n);
+        var planView = lane.UploadPlans(plans);
 
         var coefficients = lane.ReserveCoefficients((long)n * g.Channels);
         if (args.Standardize != 0 && args.Samplewise == 0)
@@ -173,7 +193,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
                 host[i] = new AffineCoefficients(scale[i % g.Channels], bias[i % g.Channels]);
             }
 
-            coefficients.CopyFromCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(host), host.Length);
+            coefficients = lane.UploadCoefficients(host);
         }
 
         ArrayView<float>? components = work.ZcaOnDevice ? _placement.UploadConstant(st.PrincipalComponents!) : null;
@@ -222,7 +242,56 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         _placement.Dispose();
         _deviceBatches.Dispose();
         _empty.Dispose();
+        _fallback?.Dispose();
         _device.Release();
+    }
+
+    /// <summary>
+    /// The CPU engine, for a batch whose device or page-locked buffers could not be allocated (memory another user
+    /// took after the plan was made): warns once, and the batch still comes out, as a failed dataset upload falls
+    /// back to streaming.
+    /// </summary>
+    private CpuAugmentationEngine FallBackToCpu(DeviceAllocationException why)
+    {
+        lock (_gate)
+        {
+            if (_fallback is null)
+            {
+                KerasWarnings.Warn($"device \"{Name}\": {why.Message}; augmenting the batches that need it on the CPU instead.");
+                _fallback = new CpuAugmentationEngine(_parallel.MaxDegreeOfParallelism);
+            }
+
+            return _fallback;
+        }
+    }
+
+    /// <summary>
+    /// Copies the downloaded batch out of the lane's page-locked buffer into the caller's array, in chunks on the
+    /// host threads (one thread moves a few GB/s; a 224² batch of 32 is 19 MB).
+    /// </summary>
+    private void CopyOut(ReadOnlySpan<float> downloaded, float[] output)
+    {
+        const int Chunk = 1 << 18; // 1 MiB of floats
+        if (downloaded.Length <= Chunk || _parallel.MaxDegreeOfParallelism == 1)
+        {
+            downloaded.CopyTo(output);
+            return;
+        }
+
+        unsafe
+        {
+            fixed (float* from = downloaded)
+            {
+                nint source = (nint)from;
+                int length = downloaded.Length;
+                Parallel.For(0, (length + Chunk - 1) / Chunk, _parallel, i =>
+                {
+                    int start = i * Chunk;
+                    int n = Math.Min(Chunk, length - start);
+                    new ReadOnlySpan<float>((float*)source + start, n).CopyTo(output.AsSpan(start, n));
+                });
+            }
+        }
     }
 
     /// <summary>Launches the warp kernel with the element reader of the source's dtype.</summary>

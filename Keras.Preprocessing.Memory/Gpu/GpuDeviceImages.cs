@@ -36,7 +36,7 @@ internal sealed class GpuDeviceImages : IDeviceImages
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _buffer.Accelerator.Bind(); // the caller's thread may not have the device's context yet
-        return _buffer.View.SubView(0, Length).GetAsArray1D();
+        return PinnedCopies.Download<float>(_buffer.View.SubView(0, Length));
     }
 
     public void Dispose()
