@@ -24,6 +24,7 @@ internal sealed class BatchLane : IDisposable
     private MemoryBuffer1D<SamplePlan, Stride1D.Dense>? _plans;
     private MemoryBuffer1D<AffineCoefficients, Stride1D.Dense>? _coefficients;
     private MemoryBuffer1D<ImageExtremes, Stride1D.Dense>? _extremes;
+    private MemoryBuffer1D<StatisticsPartial, Stride1D.Dense>? _partials;
     private MemoryBuffer1D<float, Stride1D.Dense>? _output;
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
     private MemoryBuffer1D<byte, Stride1D.Dense>? _staging;
@@ -42,7 +43,7 @@ internal sealed class BatchLane : IDisposable
     public AcceleratorStream Stream { get; }
 
     /// <summary>Device bytes the lane holds now.</summary>
-    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging);
+    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_partials) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging);
 
     /// <summary>Queues the upload of <paramref name="plans"/> (through page-locked memory) and returns their device view.</summary>
     public ArrayView<SamplePlan> UploadPlans(ReadOnlySpan<SamplePlan> plans) => Upload(ref _plans, ref _hostPlans, plans);
@@ -53,6 +54,8 @@ internal sealed class BatchLane : IDisposable
     public ArrayView<AffineCoefficients> ReserveCoefficients(long length) => Reserve(ref _coefficients, length);
 
     public ArrayView<ImageExtremes> ReserveExtremes(long length) => Reserve(ref _extremes, length);
+
+    public ArrayView<StatisticsPartial> ReservePartials(long length) => Reserve(ref _partials, length);
 
     /// <summary>The batch's float32 result when it is downloaded to the host.</summary>
     public ArrayView<float> ReserveOutput(long length) => Reserve(ref _output, length);
@@ -102,6 +105,7 @@ internal sealed class BatchLane : IDisposable
         _plans?.Dispose();
         _coefficients?.Dispose();
         _extremes?.Dispose();
+        _partials?.Dispose();
         _output?.Dispose();
         _scratch?.Dispose();
         _staging?.Dispose();

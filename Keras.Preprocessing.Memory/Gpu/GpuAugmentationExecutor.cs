@@ -175,6 +175,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         int count = checked(n * g.Size);
         var work = BatchWork.Plan(request, components => _placement.CanHoldComponents(components, g.Size, n, _lanes.Bytes));
         var args = work.Arguments;
+        args.StatisticsParts = _device.StatisticsParts(n, g.Size);
 
         var dataset = _placement.PlaceDataset(request.Source, n);
         var (source, plans) = BatchStaging.Stage(request, lane, dataset, _placement.UploadIfResident(dataset));
@@ -213,6 +214,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         if (anyExtremes || args.Samplewise != 0)
         {
             views.Extremes = lane.ReserveExtremes(n);
+            views.Partials = lane.ReservePartials((long)n * args.StatisticsParts);
             _device.ComputeStatistics(lane.Stream, n, views);
             _device.Finish(lane.Stream, count, views);
         }

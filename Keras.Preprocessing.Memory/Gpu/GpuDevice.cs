@@ -21,7 +21,8 @@ internal sealed class GpuDevice
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
     private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
-    private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews>> _statistics;
+    private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews, int>> _statistics;
+    private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _combine;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews, ArrayView<float>, ArrayView<float>>> _whiten;
     private readonly Context _context;
@@ -55,7 +56,8 @@ internal sealed class GpuDevice
         // The reduction's tree wants a power of two no larger than the shared scratch or the device's groups.
         int limit = Math.Min(AugmentationKernels.GroupCapacity, Accelerator.MaxNumThreadsPerGroup);
         StatisticsGroupSize = 1 << (31 - int.LeadingZeroCount(Math.Max(1, limit)));
-        _statistics = new(() => Accelerator.LoadKernel<KernelViews>(AugmentationKernels.ComputeStatistics));
+        _statistics = new(() => Accelerator.LoadKernel<KernelViews, int>(AugmentationKernels.ReduceStatistics));
+        _combine = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.CombineStatistics));
         _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.Finish));
         _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<float>, ArrayView<float>>(AugmentationKernels.Whiten));
     }
@@ -105,6 +107,7 @@ internal sealed class GpuDevice
         }
 
         _ = _statistics.Value;
+        _ = _combine.Value;
         _ = _finish.Value;
         _ = _whiten.Value;
     }
@@ -139,9 +142,38 @@ internal sealed class GpuDevice
             typeof(TSource),
             _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp));
 
-    /// <summary>Launches the statistics kernel: one group of <see cref="StatisticsGroupSize"/> threads per image.</summary>
-    public void ComputeStatistics(AcceleratorStream stream, int images, KernelViews views) =>
-        _statistics.Value(stream, new KernelConfig(images, StatisticsGroupSize), views);
+    /// <summary>
+    /// Thread groups per image for the statistics passes: enough groups in the batch to give every multiprocessor
+    /// a few (at least 32 groups in all), but no part smaller than four elements per thread.
+    /// </summary>
+    public int StatisticsParts(int images, int imageSize)
+    {
+        int wanted = Math.Max(32, 4 * Accelerator.NumMultiprocessors);
+        int byBatch = (wanted + images - 1) / Math.Max(1, images);
+        int bySize = Math.Max(1, imageSize / (4 * StatisticsGroupSize));
+        return Math.Clamp(byBatch, 1, bySize);
+    }
+
+    /// <summary>
+    /// Queues the statistics passes (<see cref="AugmentationKernels.ReduceStatistics"/> on
+    /// <c>StatisticsParts</c> groups of <see cref="StatisticsGroupSize"/> threads per image, then
+    /// <see cref="AugmentationKernels.CombineStatistics"/> per image); the samplewise passes only when asked.
+    /// </summary>
+    public void ComputeStatistics(AcceleratorStream stream, int images, KernelViews views)
+    {
+        var config = new KernelConfig(images * views.Arguments.StatisticsParts, StatisticsGroupSize);
+        _statistics.Value(stream, config, views, 0);
+        if (views.Arguments.Samplewise != 0)
+        {
+            _statistics.Value(stream, config, views, 1);
+            if (views.Arguments.SamplewiseStd != 0)
+            {
+                _statistics.Value(stream, config, views, 2);
+            }
+        }
+
+        _combine.Value(stream, images, views);
+    }
 
     /// <summary>Launches the finishing kernel on one thread per element.</summary>
     public void Finish(AcceleratorStream stream, int elements, KernelViews views) =>
