@@ -15,7 +15,7 @@ namespace Keras.Preprocessing.Memory.Devices;
 internal static class DeviceSelector
 {
     private static readonly Lazy<CudaProbe> ProbedCuda = new(ProbeCuda);
-    private static int _probeWarned;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> WarnedFailures = new();
 
     /// <summary>How many CUDA devices ILGPU can use (0 without a driver, or when the probe failed); probed once per process.</summary>
     public static int ProbedCudaDeviceCount => ProbedCuda.Value.Count;
@@ -49,7 +49,7 @@ internal static class DeviceSelector
                 int visible = CountCudaDevices(options);
                 if (visible == 0)
                 {
-                    if (Failure(options) is { } failure && Interlocked.Exchange(ref _probeWarned, 1) == 0)
+                    if (Failure(options) is { } failure && WarnedFailures.TryAdd(failure, true))
                     {
                         KerasWarnings.Warn($"device \"auto\": augmenting on the CPU because CUDA could not be used: {failure}.");
                     }
@@ -57,8 +57,7 @@ internal static class DeviceSelector
                     return CreateCpu(workers, options);
                 }
 
-                // Data-parallel shards spread over the visible GPUs: shard i on GPU i mod count.
-                var gpu = new DeviceSpec(DeviceKind.Cuda, Math.Abs(shardIndex) % visible);
+                var gpu = AutoDevice(shardIndex, visible);
                 try
                 {
                     return CreateOnDevice(gpu, images, batchSize, workers, options);
@@ -98,6 +97,9 @@ internal static class DeviceSelector
     /// <summary>The CPU engine, for a file iterator without a decoded cache or a GPU that cannot hold a batch.</summary>
     public static IAugmentationExecutor CreateCpu(int workers, ExecutionOptions? options = null) =>
         new CpuAugmentationEngine(workers, (options ?? ExecutionOptions.Default).WideVectors);
+
+    /// <summary>The GPU "auto" gives shard <paramref name="shardIndex"/>: data-parallel shards spread over the visible GPUs, shard i on GPU i mod count.</summary>
+    internal static DeviceSpec AutoDevice(int shardIndex, int visible) => new(DeviceKind.Cuda, Math.Abs(shardIndex) % Math.Max(1, visible));
 
     private static int CountCudaDevices(ExecutionOptions options) =>
         options.GpuKernelsOnCpu ? 1 : options.CudaDeviceCount ?? ProbedCudaDeviceCount;
