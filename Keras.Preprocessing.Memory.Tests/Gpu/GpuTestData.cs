@@ -30,7 +30,7 @@ internal static class GpuTestData
     /// <summary>Executor options for the selected device: the CPU accelerator's redirect, or the product's defaults.</summary>
     public static ExecutionOptions KernelOptions { get; } = OnCpuAccelerator
         ? new ExecutionOptions { GpuKernelsOnCpu = true, CudaShapedGroups = CudaShaped }
-        : ExecutionOptions.Default;
+        : ExecutionOptions.Product;
 
     /// <summary>Executor options for ILGPU's CPU accelerator with CUDA-shaped groups, whatever the variable says.</summary>
     public static ExecutionOptions CudaShapedOptions { get; } = new() { GpuKernelsOnCpu = true, CudaShapedGroups = true };
@@ -40,7 +40,12 @@ internal static class GpuTestData
     /// <summary>Makes <paramref name="generator"/>'s GPU devices run on the selected device; returns it.</summary>
     public static ImageDataGenerator OnKernels(this ImageDataGenerator generator)
     {
-        generator.Execution = generator.Execution with { GpuKernelsOnCpu = KernelOptions.GpuKernelsOnCpu, CudaShapedGroups = KernelOptions.CudaShapedGroups };
+        generator.Execution = generator.Execution with
+        {
+            GpuKernelsOnCpu = KernelOptions.GpuKernelsOnCpu,
+            CudaShapedGroups = KernelOptions.CudaShapedGroups,
+            CudaDeviceCount = KernelOptions.CudaDeviceCount, // the real probe when the variable names a CUDA device
+        };
         return generator;
     }
 

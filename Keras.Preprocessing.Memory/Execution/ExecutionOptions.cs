@@ -8,7 +8,15 @@ namespace Keras.Preprocessing.Memory.Execution;
 internal sealed record ExecutionOptions
 {
     /// <summary>The product's options: probe CUDA, plan for the device's memory, use every vector width the CPU has.</summary>
-    public static ExecutionOptions Default { get; } = new();
+    public static ExecutionOptions Product { get; } = new();
+
+    /// <summary>
+    /// The options a new generator starts with: <see cref="Product"/>. The test assembly replaces them once, before
+    /// any test runs, with options that act as a machine without a GPU, so a test that does not choose a device
+    /// runs on the CPU engine on every machine ("auto" would otherwise move it to a GPU where there is one); the
+    /// GPU tests choose theirs through their generator's options.
+    /// </summary>
+    public static ExecutionOptions Default { get; internal set; } = Product;
 
     /// <summary>Replaces the probed CUDA device count (e.g. 0 to act as a machine without a GPU); null: probe.</summary>
     public int? CudaDeviceCount { get; init; }
