@@ -98,6 +98,11 @@ public sealed class GpuMemoryAndDeviceBatchTests
             Assert.AreEqual(onDevice.size, images.size);
             Assert.AreNotEqual(IntPtr.Zero, onDevice.native_pointer);
             Assert.AreEqual(GpuTestData.KernelDeviceName, onDevice.device);
+            Assert.AreEqual("float32", onDevice.dtype);
+
+            // A CUDA context and stream only on CUDA (the CPU accelerator has neither).
+            Assert.AreEqual(GpuTestData.OnCpuAccelerator, onDevice.cuda_context == IntPtr.Zero);
+            Assert.AreEqual(GpuTestData.OnCpuAccelerator, onDevice.cuda_stream == IntPtr.Zero);
             CollectionAssert.AreEqual(expected.index_array, onDevice.index_array);
             CollectionAssert.AreEqual(Fixture.Doubles(expected.y!), Fixture.Doubles(onDevice.y!));
             GpuTestData.AssertAgrees(FloatSteps.Compare(GpuTestData.Values(expected.x), GpuTestData.Values(images)), $"batch {i}");

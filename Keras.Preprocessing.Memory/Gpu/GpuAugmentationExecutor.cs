@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sources;
@@ -114,7 +115,12 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     /// The batch is complete when this returns (one host synchronization), so a consumer on any stream may read it.
     /// Host-side steps, if any, round-trip through the lane's page-locked memory.
     /// </summary>
-    public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request)
+    public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request) => ExecuteToDevice(request, out _);
+
+    /// <inheritdoc cref="ExecuteToDevice(AugmentationRequest)"/>
+    /// <param name="request">The batch.</param>
+    /// <param name="stream">The native CUDA stream it was written on (0 off CUDA).</param>
+    public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request, out IntPtr stream)
     {
         var g = request.Source.Geometry;
         long count = Math.Max(1, (long)request.Plans.Length * g.Size);
@@ -135,6 +141,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             }
 
             lane.Stream.Synchronize();
+            stream = lane.Stream is CudaStream cuda ? cuda.StreamPtr : IntPtr.Zero;
             return buffer;
         }
         catch
@@ -155,10 +162,11 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     public IDeviceImages ExecuteOnDevice(AugmentationRequest request)
     {
         long length = (long)request.Plans.Length * request.Source.Geometry.Size;
-        return new GpuDeviceImages(ExecuteToDevice(request), length, ReturnDeviceBuffer);
+        var buffer = ExecuteToDevice(request, out var stream);
+        return new GpuDeviceImages(buffer, length, stream, ReturnDeviceBuffer);
     }
 
-    /// <summary>Takes back a buffer from <see cref="ExecuteToDevice"/> for reuse.</summary>
+    /// <summary>Takes back a buffer from <see cref="ExecuteToDevice(AugmentationRequest)"/> for reuse.</summary>
     public void ReturnDeviceBuffer(MemoryBuffer1D<float, Stride1D.Dense> buffer) => _deviceBatches.Return(buffer);
 
     /// <summary>
