@@ -145,6 +145,42 @@ public sealed class GpuRealDeviceReadinessTests
     }
 
     [TestMethod]
+    public void TheUploadedDatasetIsKeptForTheNextIteratorOverTheSameArray()
+    {
+        using var x = GpuTestData.Images("uint8", 4, 3, seed: 21);
+        using var other = GpuTestData.Images("uint8", 4, 3, seed: 22);
+        var generator = new ImageDataGenerator(rotation_range: 10) { Execution = GpuTestData.CudaShapedOptions };
+        var device = GpuDevice.Acquire(new DeviceSpec(DeviceKind.IlgpuCpu, DeviceSpec.CudaShapedCpu));
+        try
+        {
+            var images = ImageArray.Wrap(x, DataFormat.ChannelsLast);
+            NDArrayFirstBatch(generator, x);
+            Assert.IsTrue(device.Datasets.Holds(images), "the copy outlives the iterator that uploaded it");
+
+            using var reused = generator.flow(x, batch_size: 2, shuffle: false, seed: 5, device: "gpu");
+            using var fromCache = reused.next();
+            using var cpu = generator.flow(x, batch_size: 2, shuffle: false, seed: 5, device: "cpu");
+            using var expected = cpu.next();
+            GpuTestData.AssertAgrees(FloatSteps.Compare(GpuTestData.Values(expected.x), GpuTestData.Values(fromCache.x)), "from the cached copy");
+
+            reused.Dispose();
+            NDArrayFirstBatch(generator, other);
+            Assert.IsFalse(device.Datasets.Holds(images), "another array's flow() frees the unused copy");
+            Assert.IsTrue(device.Datasets.Holds(ImageArray.Wrap(other, DataFormat.ChannelsLast)));
+        }
+        finally
+        {
+            device.Release();
+        }
+
+        static void NDArrayFirstBatch(ImageDataGenerator generator, NumSharp.NDArray array)
+        {
+            using var it = generator.flow(array, batch_size: 2, device: "gpu");
+            using var batch = it.next();
+        }
+    }
+
+    [TestMethod]
     public void AutoSpreadsShardsOverTheVisibleGpus()
     {
         Assert.AreEqual("cuda:0", DeviceSelector.AutoDevice(0, 4).ToString());

@@ -118,7 +118,21 @@ internal static class DeviceSelector
             spec = new DeviceSpec(DeviceKind.IlgpuCpu, options.CudaShapedGroups ? DeviceSpec.CudaShapedCpu : 0);
         }
 
-        var executor = new GpuAugmentationExecutor(GpuDevice.Acquire(spec), workers, options.GpuMemoryBudget);
+        var device = GpuDevice.Acquire(spec);
+
+        // Copies other arrays' iterators left behind make room for this one (its own, if cached, is reused).
+        GpuAugmentationExecutor executor;
+        try
+        {
+            device.Datasets.ReleaseUnusedExcept(images);
+            executor = new GpuAugmentationExecutor(device, workers, options.GpuMemoryBudget);
+        }
+        catch
+        {
+            device.Release();
+            throw;
+        }
+
         try
         {
             if (executor.Admit(images, batchSize) != DatasetPlacement.Host)

@@ -71,6 +71,9 @@ internal sealed class GpuDevice
     /// <summary>The ILGPU accelerator.</summary>
     public Accelerator Accelerator { get; }
 
+    /// <summary>The dataset copies kept on this device across iterators.</summary>
+    public DatasetCache Datasets { get; } = new();
+
     /// <summary>Threads per group of the statistics kernel (a power of two).</summary>
     public int StatisticsGroupSize { get; }
 
@@ -222,6 +225,7 @@ internal sealed class GpuDevice
 
         foreach (var device in unused)
         {
+            device.Datasets.Dispose();
             device.Accelerator.Dispose();
             device._context.Dispose();
         }
