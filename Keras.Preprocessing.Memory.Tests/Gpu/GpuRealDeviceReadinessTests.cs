@@ -181,6 +181,21 @@ public sealed class GpuRealDeviceReadinessTests
     }
 
     [TestMethod]
+    public void TheDeviceCheckAgreementRunsEveryAcceptedConfiguration()
+    {
+        var rows = KerasMemory.GpuBench.AgreementCheck.Run(GpuTestData.KernelDevice, size: 12, batches: 1, options: GpuTestData.KernelOptions);
+
+        var ran = rows.Where(r => r.Agreement is not null).ToList();
+        var skipped = rows.Where(r => r.Agreement is null).ToList();
+        Assert.IsGreaterThanOrEqualTo(32, ran.Count, "4 fill modes x 2 orders x 2 dtypes x standardization off/on at least");
+        Assert.AreEqual(
+            KerasMemory.GpuBench.AgreementCheck.FillModes.Length + KerasMemory.GpuBench.AgreementCheck.Orders.Length,
+            skipped.Count + (ran.Select(r => r.Configuration.Split(' ')[1]).Distinct().Count()) + ran.Select(r => r.Configuration.Split(' ')[3]).Distinct().Count(),
+            "every fill mode and order either ran or was reported as not accepted");
+        GpuTestData.AssertAgrees(KerasMemory.GpuBench.AgreementCheck.Total(rows), "device check");
+    }
+
+    [TestMethod]
     public void AutoSpreadsShardsOverTheVisibleGpus()
     {
         Assert.AreEqual("cuda:0", DeviceSelector.AutoDevice(0, 4).ToString());
