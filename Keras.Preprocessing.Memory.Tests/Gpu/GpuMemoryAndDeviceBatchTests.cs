@@ -68,6 +68,30 @@ public sealed class GpuMemoryAndDeviceBatchTests
     }
 
     [TestMethod]
+    public void ALaneAllocationThatFailsFallsBackToTheCpuEngineForThatBatch()
+    {
+        // The planner says yes; the first batch's buffers then fail as the driver's would (another user took the memory).
+        var generator = new ImageDataGenerator(rotation_range: 30, channel_shift_range: 10, samplewise_center: true)
+        {
+            Execution = GpuTestData.KernelOptions with { GpuKernelsOnCpu = true, CudaDeviceCount = null, GpuLaneBytesLimit = 1000 },
+        };
+        using var x = GpuTestData.Images("uint8", 6, 3);
+        using var gpu = generator.flow(x, batch_size: 3, shuffle: false, seed: 9, device: "gpu");
+        using var cpu = generator.flow(x, batch_size: 3, shuffle: false, seed: 9, device: "cpu");
+
+        var agreement = default(Agreement);
+        for (int i = 0; i < 2; i++)
+        {
+            using var expected = cpu.next();
+            using var actual = gpu.next();
+            agreement = agreement.Merge(FloatSteps.Compare(GpuTestData.Values(expected.x), GpuTestData.Values(actual.x)));
+        }
+
+        Assert.AreEqual(0, agreement.MaxSteps, "the CPU engine made the batches");
+        Assert.AreEqual(1, _warnings.Count(w => w.Contains("could not allocate") && w.Contains("on the CPU instead")), string.Join("\n", _warnings));
+    }
+
+    [TestMethod]
     public void ADatasetThatFitsStaysResidentWithoutWarnings()
     {
         using var x = GpuTestData.Images("uint8", 4, 3);

@@ -125,7 +125,7 @@ internal static class DeviceSelector
         try
         {
             device.Datasets.ReleaseUnusedExcept(images);
-            executor = new GpuAugmentationExecutor(device, workers, options.GpuMemoryBudget);
+            executor = new GpuAugmentationExecutor(device, workers, options.GpuMemoryBudget, options.GpuLaneBytesLimit);
         }
         catch
         {

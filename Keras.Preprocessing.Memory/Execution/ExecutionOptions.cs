@@ -25,6 +25,12 @@ internal sealed record ExecutionOptions
     public long? GpuMemoryBudget { get; init; }
 
     /// <summary>
+    /// Device bytes each of a GPU executor's lanes may hold before its allocations fail as the driver's would (to
+    /// test the fallback when memory runs out after planning); null: no limit.
+    /// </summary>
+    public long? GpuLaneBytesLimit { get; init; }
+
+    /// <summary>
     /// Runs what asks for a GPU ("gpu", "cuda:N", or "auto") on ILGPU's CPU accelerator: the GPU kernels without
     /// a GPU. The iterator then reports the device "ilgpu-cpu".
     /// </summary>

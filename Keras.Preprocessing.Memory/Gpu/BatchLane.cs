@@ -33,9 +33,14 @@ internal sealed class BatchLane : IDisposable
     private PageLockedArray1D<byte>? _hostStaging;
     private PageLockedArray1D<float>? _hostOutput;
 
-    public BatchLane(Accelerator accelerator)
+    private readonly long? _deviceBytesLimit;
+
+    /// <param name="accelerator">The device.</param>
+    /// <param name="deviceBytesLimit">Tests: device bytes this lane may hold before an allocation fails as the driver's would; null: no limit.</param>
+    public BatchLane(Accelerator accelerator, long? deviceBytesLimit = null)
     {
         _accelerator = accelerator;
+        _deviceBytesLimit = deviceBytesLimit;
         Stream = accelerator.CreateStream();
     }
 
@@ -149,9 +154,17 @@ internal sealed class BatchLane : IDisposable
         length = Math.Max(1, length);
         if (buffer is null || buffer.Length < length)
         {
+            long bytes = length * Unsafe.SizeOf<T>();
+            if (Bytes - SizeOf(buffer) + bytes > _deviceBytesLimit)
+            {
+                throw new DeviceAllocationException(
+                    $"could not allocate {MemoryPlanner.FormatMib(bytes)} of device memory (the test limit of {MemoryPlanner.FormatMib(_deviceBytesLimit.Value)} per lane)",
+                    new OutOfMemoryException());
+            }
+
             buffer?.Dispose();
             buffer = null;
-            buffer = DeviceAllocationException.Guard(() => _accelerator.Allocate1D<T>(length), length * Unsafe.SizeOf<T>(), "device memory");
+            buffer = DeviceAllocationException.Guard(() => _accelerator.Allocate1D<T>(length), bytes, "device memory");
         }
 
         return buffer.View.SubView(0, length);

@@ -29,7 +29,8 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     /// <param name="device">The shared device (this executor takes one user share and releases it on dispose).</param>
     /// <param name="maxDegreeOfParallelism">Threads for the host-side steps (default: all cores).</param>
     /// <param name="memoryBudget">Device bytes this executor may plan for; null: the device's memory less a margin.</param>
-    public GpuAugmentationExecutor(GpuDevice device, int maxDegreeOfParallelism = -1, long? memoryBudget = null)
+    /// <param name="laneBytesLimit">Tests: device bytes a lane may hold before its allocations fail; null: none.</param>
+    public GpuAugmentationExecutor(GpuDevice device, int maxDegreeOfParallelism = -1, long? memoryBudget = null, long? laneBytesLimit = null)
     {
         _device = device;
         _parallel = new ParallelOptions
@@ -37,7 +38,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
         };
         _device.Accelerator.Bind();
-        _lanes = new LanePool(device.Accelerator);
+        _lanes = new LanePool(device.Accelerator, laneBytesLimit);
         _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize, device.FreeMemory()));
         _deviceBatches = new DeviceBufferPool(device.Accelerator, device.Name);
         _empty = _device.Accelerator.Allocate1D<float>(1);
@@ -102,6 +103,12 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             FallBackToCpu(e).Execute(request, output);
             return;
         }
+        catch
+        {
+            // The lane's page-locked buffers may still be read by copies queued before the failure.
+            DrainQuietly(lane);
+            throw;
+        }
         finally
         {
             _lanes.Return(lane);
@@ -146,7 +153,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         }
         catch
         {
-            lane.Stream.Synchronize();
+            DrainQuietly(lane);
             ReturnDeviceBuffer(buffer);
             throw;
         }
@@ -254,6 +261,19 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         _empty.Dispose();
         _fallback?.Dispose();
         _device.Release();
+    }
+
+    /// <summary>Waits for what a failed batch queued on <paramref name="lane"/>, keeping the batch's own exception.</summary>
+    private static void DrainQuietly(BatchLane lane)
+    {
+        try
+        {
+            lane.Stream.Synchronize();
+        }
+        catch (Exception e) when (e is AcceleratorException or InvalidOperationException)
+        {
+            // A sticky device error: the batch's exception says more; the next batch reports this one.
+        }
     }
 
     /// <summary>
