@@ -92,6 +92,39 @@ public sealed class GpuMemoryAndDeviceBatchTests
     }
 
     [TestMethod]
+    public void BatchesKeptByTheCallerGoThroughRegisteredArraysThenTheLaneBuffer()
+    {
+        // Holding every batch makes the pool hand out a new array each time: the first ones are page-locked and
+        // downloaded into directly, the ones past RegisteredOutputs.Capacity go through the lane's page-locked buffer.
+        var generator = new ImageDataGenerator(rotation_range: 25, brightness_range: (0.7, 1.3)).OnKernels();
+        using var x = GpuTestData.Images("uint8", 12, 3);
+        using var cpu = generator.flow(x, batch_size: 1, shuffle: false, seed: 6, device: "cpu");
+        using var gpu = generator.flow(x, batch_size: 1, shuffle: false, seed: 6, device: GpuTestData.KernelDevice);
+        var kept = new List<Batch>();
+        try
+        {
+            int batches = RegisteredOutputs.Capacity + 4;
+            for (int i = 0; i < batches; i++)
+            {
+                kept.Add(gpu.next());
+            }
+
+            Assert.AreEqual(batches, kept.Select(b => AddressOf(b.x)).Distinct().Count(), "every batch in its own array");
+            foreach (var batch in kept)
+            {
+                using var expected = cpu.next();
+                GpuTestData.AssertAgrees(FloatSteps.Compare(GpuTestData.Values(expected.x), GpuTestData.Values(batch.x)), $"batch {batch.index_array[0]}");
+            }
+        }
+        finally
+        {
+            kept.ForEach(b => b.Dispose());
+        }
+    }
+
+    private static unsafe nint AddressOf(NDArray array) => (nint)array.Unsafe.Address;
+
+    [TestMethod]
     public void ADatasetThatFitsStaysResidentWithoutWarnings()
     {
         using var x = GpuTestData.Images("uint8", 4, 3);

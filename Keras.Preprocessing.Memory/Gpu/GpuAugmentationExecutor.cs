@@ -23,6 +23,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     private readonly DeviceBufferPool _deviceBatches;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _empty;
     private readonly object _gate = new();
+    private readonly RegisteredOutputs _outputs;
     private CpuAugmentationEngine? _fallback;
     private bool _disposed;
 
@@ -42,6 +43,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize, device.FreeMemory()));
         _deviceBatches = new DeviceBufferPool(device.Accelerator, device.Name);
         _empty = _device.Accelerator.Allocate1D<float>(1);
+        _outputs = new RegisteredOutputs(device.Accelerator);
     }
 
     public string Name => _device.Name;
@@ -93,9 +95,22 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         {
             var destination = lane.ReserveOutput(count);
             work = Run(request, lane, destination);
-            lane.QueueDownload(destination);
-            lane.Stream.Synchronize(); // the batch's one host synchronization: uploads, kernels, download
-            CopyOut(lane.DownloadedOutput((int)count), output);
+            if (_outputs.TryGet(output) is { } registered)
+            {
+                // Straight into the caller's array: pinned and page-locked, so the copy engine writes it directly.
+                unsafe
+                {
+                    destination.CopyToCPU(lane.Stream, ref *(float*)registered, count);
+                }
+
+                lane.Stream.Synchronize(); // the batch's one host synchronization: uploads, kernels, download
+            }
+            else
+            {
+                lane.QueueDownload(destination);
+                lane.Stream.Synchronize(); // the batch's one host synchronization: uploads, kernels, download
+                CopyOut(lane.DownloadedOutput((int)count), output);
+            }
         }
         catch (DeviceAllocationException e)
         {
@@ -256,6 +271,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
 
         _device.Accelerator.Bind();
         _lanes.Dispose(); // waits for batches in flight to hand their lanes back
+        _outputs.Dispose(); // no copy can still write the registered arrays
         _placement.Dispose();
         _deviceBatches.Dispose();
         _empty.Dispose();
