@@ -187,6 +187,7 @@ public sealed class GpuRealDeviceReadinessTests
 
         var ran = rows.Where(r => r.Agreement is not null).ToList();
         var skipped = rows.Where(r => r.Agreement is null).ToList();
+        Assert.IsEmpty(rows.Where(r => r.Failed), string.Join("\n", rows.Where(r => r.Failed).Select(r => r.Skipped)));
         Assert.IsGreaterThanOrEqualTo(32, ran.Count, "4 fill modes x 2 orders x 2 dtypes x standardization off/on at least");
         Assert.AreEqual(
             KerasMemory.GpuBench.AgreementCheck.FillModes.Length + KerasMemory.GpuBench.AgreementCheck.Orders.Length,

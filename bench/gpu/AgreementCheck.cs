@@ -54,7 +54,15 @@ public static class AgreementCheck
                         }
 
                         string name = $"{dtype} {fill} order {order}{(standardize ? " standardized" : "")}";
-                        rows.Add(new AgreementRow(name, Compare(generator, x, device, batches), null));
+                        try
+                        {
+                            rows.Add(new AgreementRow(name, Compare(generator, x, device, batches), null));
+                        }
+                        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ArgumentException)
+                        {
+                            // One configuration that cannot run must not hide the others' results (nor the timings).
+                            rows.Add(new AgreementRow(name, null, $"FAILED: {e.GetType().Name}: {e.Message}", Failed: true));
+                        }
                     }
                 }
             }
@@ -147,5 +155,9 @@ public static class AgreementCheck
     }
 }
 
-/// <summary>One configuration's agreement, or why it did not run.</summary>
-internal sealed record AgreementRow(string Configuration, Agreement? Agreement, string? Skipped);
+/// <summary>One configuration's agreement, or why it did not run (<paramref name="Failed"/>: it should have).</summary>
+/// <param name="Configuration">What ran: dtype, fill mode, order, standardization.</param>
+/// <param name="Agreement">Its agreement, when it ran.</param>
+/// <param name="Skipped">Why it did not run.</param>
+/// <param name="Failed">Whether that is a failure (an error), not an option this build lacks.</param>
+internal sealed record AgreementRow(string Configuration, Agreement? Agreement, string? Skipped, bool Failed = false);
