@@ -5,11 +5,22 @@ namespace Keras.Preprocessing.Memory;
 
 /// <summary>
 /// A batch left in device memory (what <see cref="NumpyArrayIterator.next_on_device"/> returns), for
-/// consumers that take device memory, like a TensorFlow tensor placed on the GPU. The images are float32 in the
+/// consumers that take device memory, like a TensorFlow tensor placed on the GPU: a plain device pointer with
+/// its <see cref="shape"/>, <see cref="dtype"/>, CUDA context and stream. The images are float32 in the
 /// iterator's data format; labels and sample weights stay on the host as in a <see cref="Batch"/>.
-/// Dispose it to hand its device buffer back for the next batch. The buffer is freed with the iterator, so use
-/// the batch before disposing the iterator that made it.
 /// </summary>
+/// <remarks>
+/// <para>The batch is complete when <c>next_on_device()</c> returns: no wait on <see cref="cuda_stream"/> is needed.</para>
+/// <para>The memory belongs to the CUDA context <see cref="cuda_context"/>, which ILGPU creates for the device; it
+/// is not the device's primary context that the CUDA runtime, PyTorch (TorchSharp) and TensorFlow use. A kernel
+/// in another context must not read <see cref="native_pointer"/> directly. Copy the batch into your own tensor
+/// with <c>cuMemcpyPeerAsync(dst, yourContext, native_pointer, cuda_context, size * 4, yourStream)</c> (or, with
+/// unified addressing, <c>cudaMemcpyAsync(dst, native_pointer, size * 4, cudaMemcpyDefault, yourStream)</c>),
+/// then dispose the batch once that copy has finished (synchronize your stream first).</para>
+/// <para>Dispose hands the device buffer back: the next <c>next_on_device()</c> may overwrite it at once. Never
+/// dispose a batch while work you queued on your own stream may still read it. The buffer is freed with the
+/// iterator, so use the batch before disposing the iterator that made it.</para>
+/// </remarks>
 public sealed class DeviceBatch : IDisposable
 {
     private readonly IDeviceImages _images;
@@ -48,6 +59,36 @@ public sealed class DeviceBatch : IDisposable
         }
     }
 
+    /// <summary>The element type of the images: always "float32" (Keras's <c>batch_x.dtype</c>).</summary>
+    public string dtype => "float32";
+
+    /// <summary>
+    /// The CUDA context (a <c>CUcontext</c>) that owns <see cref="native_pointer"/>: ILGPU's own context for the
+    /// device, not the primary context (see the remarks for how to copy across). Zero when not on CUDA.
+    /// </summary>
+    public IntPtr cuda_context
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            return _images.Context;
+        }
+    }
+
+    /// <summary>
+    /// The CUDA stream (a <c>CUstream</c>, in <see cref="cuda_context"/>) the batch was written on. Its work for
+    /// this batch has finished when <c>next_on_device()</c> returns; the stream is reused for later batches. Zero
+    /// when not on CUDA.
+    /// </summary>
+    public IntPtr cuda_stream
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            return _images.Stream;
+        }
+    }
+
     /// <summary>The labels of the batch, or null.</summary>
     public NDArray? y { get; }
 
@@ -67,7 +108,10 @@ public sealed class DeviceBatch : IDisposable
         return new NDArray(_images.Download(), new Shape(shape));
     }
 
-    /// <summary>Hands the device buffer back for reuse; <see cref="native_pointer"/> must not be used afterwards.</summary>
+    /// <summary>
+    /// Hands the device buffer back for reuse: the next batch may overwrite it at once, so only dispose once nothing
+    /// you queued may still read it; <see cref="native_pointer"/> must not be used afterwards.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

@@ -23,7 +23,8 @@ public sealed class GpuKernelCompilationTests
         [nameof(AugmentationKernels.Warp) + "<Int32Reader>"],
         [nameof(AugmentationKernels.Warp) + "<Float32Reader>"],
         [nameof(AugmentationKernels.Warp) + "<Float64Reader>"],
-        [nameof(AugmentationKernels.ComputeStatistics)],
+        [nameof(AugmentationKernels.ReduceStatistics)],
+        [nameof(AugmentationKernels.CombineStatistics)],
         [nameof(AugmentationKernels.Finish)],
         [nameof(AugmentationKernels.Whiten)],
     ];
@@ -35,7 +36,7 @@ public sealed class GpuKernelCompilationTests
         var method = Resolve(kernel);
         using var context = Context.Create(builder => builder.Cuda());
         using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, null!); // no NVVM: ILGPU's own PTX generator
-        var entry = kernel == nameof(AugmentationKernels.ComputeStatistics)
+        var entry = kernel == nameof(AugmentationKernels.ReduceStatistics)
             ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
             : EntryPointDescription.FromImplicitlyGroupedKernel(method);
 
@@ -47,6 +48,16 @@ public sealed class GpuKernelCompilationTests
         {
             // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
             StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
+        }
+
+        if (kernel == nameof(AugmentationKernels.ReduceStatistics))
+        {
+            // The per-element loop walks channels by additions (ChannelCursor): no 64-bit division or remainder,
+            // which PTX has no instruction for (a long software routine per element).
+            Assert.DoesNotContain("div.s64", ptx, "a 64-bit division in the statistics kernel");
+            Assert.DoesNotContain("rem.s64", ptx, "a 64-bit remainder in the statistics kernel");
+            Assert.DoesNotContain("div.u64", ptx, "a 64-bit division in the statistics kernel");
+            Assert.DoesNotContain("rem.u64", ptx, "a 64-bit remainder in the statistics kernel");
         }
     }
 

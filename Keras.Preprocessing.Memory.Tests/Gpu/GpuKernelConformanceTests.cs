@@ -3,13 +3,16 @@ using NumSharp;
 namespace Keras.Preprocessing.Memory.Tests.Gpu;
 
 /// <summary>
-/// The GPU executor's kernels, run on ILGPU's CPU accelerator (CI has no GPU), against the CPU engine: the same
-/// batches to 1e-5 for every fill mode, interpolation order, transform, value shift and standardize step.
+/// The GPU executor's kernels against the CPU engine, on the device <see cref="GpuTestData.DeviceVariable"/> picks
+/// (ILGPU's CPU accelerator by default; CI has no GPU): every fill mode, interpolation order, transform, value
+/// shift and standardize step, within the agreement docs/gpu.md promises (no gross error, at most
+/// <see cref="Keras.Preprocessing.Memory.Gpu.FloatSteps.Expected"/> float steps at the batch's scale).
 /// </summary>
 [TestClass]
 public sealed class GpuKernelConformanceTests
 {
-    private const double Tolerance = 1e-5;
+    /// <summary>ZCA's bound in float steps: a sum of D products, not one blend.</summary>
+    private const double ZcaSteps = 64;
 
     [TestInitialize]
     public void QuietWarnings() => KerasWarnings.WriteToStandardError = false;
@@ -38,9 +41,9 @@ public sealed class GpuKernelConformanceTests
             interpolation_order: order);
         using var x = GpuTestData.Images("float32", 4, 3, top: 1);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"{fillMode}/order {order}: max abs diff {error}");
+        GpuTestData.AssertAgrees(agreement, $"{fillMode}/order {order}");
     }
 
     [TestMethod]
@@ -67,9 +70,9 @@ public sealed class GpuKernelConformanceTests
             data_format: channelsFirst ? "channels_first" : "channels_last");
         using var x = GpuTestData.Images(dtype, 4, channels, channelsFirst);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"{dtype} {channels}ch {(channelsFirst ? "channels_first" : "channels_last")}: {error}");
+        GpuTestData.AssertAgrees(agreement, $"{dtype} {channels}ch {(channelsFirst ? "channels_first" : "channels_last")}");
     }
 
     [TestMethod]
@@ -78,7 +81,7 @@ public sealed class GpuKernelConformanceTests
         var generator = new ImageDataGenerator(horizontal_flip: true, vertical_flip: true);
         using var x = GpuTestData.Images("uint8", 6, 3);
 
-        Assert.AreEqual(0, GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 3, batches: 2));
+        Assert.AreEqual(0, GpuTestData.AgreementWithCpu(generator, x, batchSize: 3, batches: 2).MaxSteps, "flips copy values exactly, on any device");
     }
 
     [TestMethod]
@@ -94,9 +97,9 @@ public sealed class GpuKernelConformanceTests
             brightness_range: (0.3, 1.7));
         using var x = GpuTestData.Images(dtype, 4, channels, top: top);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"{dtype} top {top}: {error}");
+        GpuTestData.AssertAgrees(agreement, $"{dtype} top {top}");
     }
 
     [TestMethod]
@@ -113,9 +116,9 @@ public sealed class GpuKernelConformanceTests
             brightness_range: (0.8, 1.2));
         using var x = GpuTestData.Images("uint8", 4, 3);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"center {center}, std {normalize}, rescale {rescale}: {error}");
+        GpuTestData.AssertAgrees(agreement, $"center {center}, std {normalize}, rescale {rescale}");
     }
 
     [TestMethod]
@@ -133,9 +136,9 @@ public sealed class GpuKernelConformanceTests
         using var x = GpuTestData.Images("uint8", 4, 3, channelsFirst);
         generator.fit(x);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"{error}");
+        GpuTestData.AssertAgrees(agreement, $"rescale and per-channel featurewise, {(channelsFirst ? "channels_first" : "channels_last")}");
     }
 
     [TestMethod]
@@ -149,12 +152,12 @@ public sealed class GpuKernelConformanceTests
         generator.mean = mean;
         generator.std = std;
 
-        double mixed = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var mixed = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
         generator.std = fullStd + 0.1f;
-        double full = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var full = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, mixed, $"element mean, channel std: {mixed}");
-        Assert.IsLessThanOrEqualTo(Tolerance, full, $"element mean and std: {full}");
+        GpuTestData.AssertAgrees(mixed, "element mean, channel std");
+        GpuTestData.AssertAgrees(full, "element mean and std");
     }
 
     [TestMethod]
@@ -165,10 +168,11 @@ public sealed class GpuKernelConformanceTests
         using var x = GpuTestData.Images("float32", 4, 1, rows: 6, cols: 5, seed: 4);
         generator.fit(fitData);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        // The CPU engine's batch product uses fused multiply-adds, the kernel separate ones: float rounding apart.
-        Assert.IsLessThanOrEqualTo(3e-4, error, $"{error}");
+        // The CPU engine's batch product uses fused multiply-adds, the kernel's order of operations differs: a sum of
+        // 30 products lands a few more steps apart than one blend does.
+        GpuTestData.AssertAgrees(agreement, "ZCA", steps: ZcaSteps);
     }
 
     [TestMethod]
@@ -188,9 +192,9 @@ public sealed class GpuKernelConformanceTests
         using var x = GpuTestData.Images("uint8", 4, 3);
         generator.fit(x);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 4);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 4);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"{error}");
+        GpuTestData.AssertAgrees(agreement, "preprocessing_function");
         Assert.AreEqual(8, calls, "the callback runs once per image on each path");
     }
 
@@ -200,8 +204,8 @@ public sealed class GpuKernelConformanceTests
         var generator = new ImageDataGenerator(rotation_range: 90, zoom_range: 0.3, fill_mode: "reflect", horizontal_flip: true);
         using var x = GpuTestData.Images("uint8", 7, 3);
 
-        double error = GpuTestData.MaxDifferenceFromCpu(generator, x, batchSize: 3, batches: 5);
+        var agreement = GpuTestData.AgreementWithCpu(generator, x, batchSize: 3, batches: 5);
 
-        Assert.IsLessThanOrEqualTo(Tolerance, error, $"{error}");
+        GpuTestData.AssertAgrees(agreement, "5 batches over 2 epochs");
     }
 }

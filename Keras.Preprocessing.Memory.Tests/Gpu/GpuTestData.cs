@@ -1,4 +1,5 @@
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Gpu;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Gpu;
@@ -6,21 +7,60 @@ namespace Keras.Preprocessing.Memory.Tests.Gpu;
 /// <summary>Small deterministic image batches and the CPU-versus-GPU-kernel comparison the GPU tests share.</summary>
 internal static class GpuTestData
 {
-    /// <summary>The device a GPU test asks for; with <see cref="OnKernels"/> it runs on ILGPU's CPU accelerator.</summary>
-    public const string KernelDevice = "gpu";
+    /// <summary>
+    /// The environment variable that picks the device of the GPU test classes: unset or "ilgpu-cpu" for ILGPU's
+    /// CPU accelerator (the default, no GPU needed), "ilgpu-cpu:warp32" for the CPU accelerator with CUDA-shaped
+    /// thread groups (warps of 32, 256 threads), or a CUDA device as flow() spells it ("gpu", "cuda:1").
+    /// </summary>
+    public const string DeviceVariable = "KERASMEMORY_TEST_DEVICE";
 
-    /// <summary>What an iterator on the GPU kernels without a GPU reports as its device.</summary>
-    public const string KernelDeviceName = "ilgpu-cpu";
+    private static readonly string Selected = Environment.GetEnvironmentVariable(DeviceVariable) is { Length: > 0 } value ? value.Trim() : "ilgpu-cpu";
 
-    /// <summary>Executor options that run GPU devices on ILGPU's CPU accelerator: the GPU code path without a GPU.</summary>
-    public static ExecutionOptions KernelOptions { get; } = new() { GpuKernelsOnCpu = true };
+    /// <summary>Whether the GPU tests run on ILGPU's CPU accelerator (else on a real CUDA device).</summary>
+    public static bool OnCpuAccelerator => Selected.StartsWith("ilgpu-cpu", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Makes <paramref name="generator"/>'s GPU devices run the kernels on ILGPU's CPU accelerator; returns it.</summary>
+    /// <summary>The device a GPU test asks for; on the CPU accelerator, "gpu" redirected by <see cref="KernelOptions"/>.</summary>
+    public static string KernelDevice => OnCpuAccelerator ? "gpu" : Selected;
+
+    /// <summary>What an iterator on the selected device reports as its device.</summary>
+    public static string KernelDeviceName => OnCpuAccelerator
+        ? new DeviceSpec(DeviceKind.IlgpuCpu, CudaShaped ? DeviceSpec.CudaShapedCpu : 0).ToString()
+        : DeviceSpec.Parse(Selected).ToString();
+
+    /// <summary>Executor options for the selected device: the CPU accelerator's redirect, or the product's defaults.</summary>
+    public static ExecutionOptions KernelOptions { get; } = OnCpuAccelerator
+        ? new ExecutionOptions { GpuKernelsOnCpu = true, CudaShapedGroups = CudaShaped }
+        : ExecutionOptions.Product;
+
+    /// <summary>Executor options for ILGPU's CPU accelerator with CUDA-shaped groups, whatever the variable says.</summary>
+    public static ExecutionOptions CudaShapedOptions { get; } = new() { GpuKernelsOnCpu = true, CudaShapedGroups = true };
+
+    private static bool CudaShaped => Selected.Equals("ilgpu-cpu:warp32", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Makes <paramref name="generator"/>'s GPU devices run on the selected device; returns it.</summary>
     public static ImageDataGenerator OnKernels(this ImageDataGenerator generator)
     {
-        generator.Execution = generator.Execution with { GpuKernelsOnCpu = true };
+        generator.Execution = generator.Execution with
+        {
+            GpuKernelsOnCpu = KernelOptions.GpuKernelsOnCpu,
+            CudaShapedGroups = KernelOptions.CudaShapedGroups,
+            CudaDeviceCount = KernelOptions.CudaDeviceCount, // the real probe when the variable names a CUDA device
+        };
         return generator;
     }
+
+    /// <summary>
+    /// Asserts the agreement a user may expect (docs/gpu.md): no gross error, and at most
+    /// <see cref="FloatSteps.Expected"/> float steps at the batch's scale (or <paramref name="steps"/>).
+    /// </summary>
+    public static void AssertAgrees(Agreement agreement, string what, double steps = FloatSteps.Expected)
+    {
+        Assert.AreEqual(0, agreement.GrossErrors, $"{what}: {agreement}");
+        Assert.IsLessThanOrEqualTo(steps, agreement.MaxSteps, $"{what}: {agreement}");
+    }
+
+    /// <summary>The float32 values of a batch.</summary>
+    public static float[] Values(NDArray x) => Fixture.Floats(x);
 
     /// <summary>
     /// n images of rows × cols × channels (or channels first) with smooth structure plus noise, so warps move
@@ -63,23 +103,23 @@ internal static class GpuTestData
     }
 
     /// <summary>
-    /// Runs the same flow on the CPU engine and on the GPU kernels (ILGPU's CPU accelerator) and returns the
-    /// largest absolute difference over <paramref name="batches"/> batches.
+    /// Runs the same flow on the CPU engine and on the selected GPU device and returns how far apart they are, in
+    /// float steps, over <paramref name="batches"/> batches.
     /// </summary>
-    public static double MaxDifferenceFromCpu(ImageDataGenerator generator, NDArray x, int batchSize = 3, int batches = 1, NDArray? y = null)
+    public static Agreement AgreementWithCpu(ImageDataGenerator generator, NDArray x, int batchSize = 3, int batches = 1, NDArray? y = null)
     {
         using var cpu = generator.flow(x, y, batch_size: batchSize, shuffle: false, seed: 11, device: "cpu");
         using var gpu = generator.OnKernels().flow(x, y, batch_size: batchSize, shuffle: false, seed: 11, device: KernelDevice);
         Assert.AreEqual("cpu", cpu.device);
         Assert.AreEqual(KernelDeviceName, gpu.device);
-        double worst = 0;
+        var agreement = default(Agreement);
         for (int i = 0; i < batches; i++)
         {
             using var expected = cpu.next();
             using var actual = gpu.next();
-            worst = Math.Max(worst, Fixture.MaxAbsDiff(actual.x, expected.x));
+            agreement = agreement.Merge(FloatSteps.Compare(Values(expected.x), Values(actual.x)));
         }
 
-        return worst;
+        return agreement;
     }
 }

@@ -4,17 +4,18 @@ using Keras.Preprocessing.Memory.Gpu;
 namespace Keras.Preprocessing.Memory.Tests.Gpu;
 
 /// <summary>
-/// Holds one share of the "ilgpu-cpu" device for the whole run, so its context and compiled kernels are made
-/// once rather than by every test whose iterator is the device's only user.
+/// Pins every test that does not choose a device to the CPU engine: "auto" acts as on a machine without a GPU
+/// (a GPU test chooses its device with <see cref="GpuTestData.OnKernels"/> or <see cref="GpuTestData.KernelOptions"/>,
+/// which <see cref="GpuTestData.DeviceVariable"/> may point at a real CUDA device).
+/// Devices stay in the process-wide cache (context and compiled kernels) across iterators, so the test run makes
+/// each once; at the end of the run the unused ones are disposed, which also stops the CPU accelerator's threads.
 /// </summary>
 [TestClass]
 public sealed class KernelDeviceLifetime
 {
-    private static GpuDevice? _held;
-
     [AssemblyInitialize]
-    public static void HoldKernelDevice(TestContext context) => _held = GpuDevice.Acquire(new DeviceSpec(DeviceKind.IlgpuCpu, 0));
+    public static void PinUnchosenDevicesToTheCpu(TestContext context) => ExecutionOptions.Default = new ExecutionOptions { CudaDeviceCount = 0 };
 
     [AssemblyCleanup]
-    public static void ReleaseKernelDevice() => _held?.Release();
+    public static void ReleaseCachedDevices() => GpuDevice.ReleaseUnused();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
@@ -13,16 +14,26 @@ namespace Keras.Preprocessing.Memory.Devices;
 /// </summary>
 internal static class DeviceSelector
 {
-    private static readonly Lazy<int> ProbedCudaDevices = new(ProbeCudaDevices);
+    private static readonly Lazy<CudaProbe> ProbedCuda = new(ProbeCuda);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> WarnedFailures = new();
 
-    /// <summary>How many CUDA devices ILGPU sees (0 without a driver); probed once per process.</summary>
-    public static int ProbedCudaDeviceCount => ProbedCudaDevices.Value;
+    /// <summary>How many CUDA devices ILGPU can use (0 without a driver, or when the probe failed); probed once per process.</summary>
+    public static int ProbedCudaDeviceCount => ProbedCuda.Value.Count;
+
+    /// <summary>Why CUDA could not be probed when a driver is there but failed (null when it worked or there is no driver: "no device").</summary>
+    public static string? ProbeFailure => ProbedCuda.Value.Failure;
 
     /// <summary>
     /// The executor for <paramref name="spec"/>, planned for <paramref name="images"/> in batches of
     /// <paramref name="batchSize"/>. A GPU that cannot hold even one batch gives the CPU engine (with a warning).
     /// </summary>
-    public static IAugmentationExecutor Create(DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions? options = null)
+    /// <param name="spec">The parsed <c>device</c>.</param>
+    /// <param name="images">The array the executor will augment.</param>
+    /// <param name="batchSize">Its batch size.</param>
+    /// <param name="workers">Host threads.</param>
+    /// <param name="options">Test seams; null: the product's.</param>
+    /// <param name="shardIndex">The iterator's shard (<c>shard_index</c>): "auto" puts shard i on GPU i modulo the visible GPUs.</param>
+    public static IAugmentationExecutor Create(DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions? options = null, int shardIndex = 0)
     {
         options ??= ExecutionOptions.Default;
         if (!DynamicCode.AllowsGpu(spec))
@@ -35,19 +46,26 @@ internal static class DeviceSelector
             case DeviceKind.Cpu:
                 return CreateCpu(workers, options);
             case DeviceKind.Auto:
-                if (CountCudaDevices(options) == 0)
+                int visible = CountCudaDevices(options);
+                if (visible == 0)
                 {
+                    if (Failure(options) is { } failure && WarnedFailures.TryAdd(failure, true))
+                    {
+                        KerasWarnings.Warn($"device \"auto\": augmenting on the CPU because CUDA could not be used: {failure}.");
+                    }
+
                     return CreateCpu(workers, options);
                 }
 
+                var gpu = AutoDevice(shardIndex, visible);
                 try
                 {
-                    return CreateOnDevice(new DeviceSpec(DeviceKind.Cuda, 0), images, batchSize, workers, options);
+                    return CreateOnDevice(gpu, images, batchSize, workers, options);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     // "auto" promises a result: a GPU that fails to start leaves the CPU, said aloud.
-                    KerasWarnings.Warn($"device \"auto\": the CUDA GPU could not be used ({e.Message}); augmenting on the CPU.");
+                    KerasWarnings.Warn($"device \"auto\": {gpu} could not be used ({Describe(e)}); augmenting on the CPU.");
                     return CreateCpu(workers, options);
                 }
 
@@ -56,12 +74,21 @@ internal static class DeviceSelector
                 if (spec.Index >= count)
                 {
                     throw new InvalidOperationException(count == 0
-                        ? $"`device` \"{spec}\" asks for a CUDA GPU, but none is available (ILGPU found no CUDA device: no NVIDIA GPU or driver). " +
-                          "Use device=\"auto\" to fall back to the CPU, or device=\"cpu\"."
+                        ? Failure(options) is { } failure
+                            ? $"`device` \"{spec}\" asks for a CUDA GPU, but CUDA could not be used: {failure}. Use device=\"auto\" to fall back to the CPU, or device=\"cpu\"."
+                            : $"`device` \"{spec}\" asks for a CUDA GPU, but none is available (ILGPU found no CUDA device: no NVIDIA GPU or driver). " +
+                              "Use device=\"auto\" to fall back to the CPU, or device=\"cpu\"."
                         : $"`device` \"{spec}\" asks for CUDA device {spec.Index}, but only {count} CUDA device(s) are available (cuda:0 to cuda:{count - 1}).");
                 }
 
-                return CreateOnDevice(spec, images, batchSize, workers, options);
+                try
+                {
+                    return CreateOnDevice(spec, images, batchSize, workers, options);
+                }
+                catch (Exception e) when (e is not (OutOfMemoryException or InvalidOperationException))
+                {
+                    throw new InvalidOperationException($"`device` \"{spec}\" could not be started: {Describe(e)}.", e);
+                }
             default:
                 return CreateOnDevice(spec, images, batchSize, workers, options);
         }
@@ -71,38 +98,129 @@ internal static class DeviceSelector
     public static IAugmentationExecutor CreateCpu(int workers, ExecutionOptions? options = null) =>
         new CpuAugmentationEngine(workers, (options ?? ExecutionOptions.Default).WideVectors);
 
+    /// <summary>The GPU "auto" gives shard <paramref name="shardIndex"/>: data-parallel shards spread over the visible GPUs, shard i on GPU i mod count.</summary>
+    internal static DeviceSpec AutoDevice(int shardIndex, int visible) => new(DeviceKind.Cuda, Math.Abs(shardIndex) % Math.Max(1, visible));
+
     private static int CountCudaDevices(ExecutionOptions options) =>
         options.GpuKernelsOnCpu ? 1 : options.CudaDeviceCount ?? ProbedCudaDeviceCount;
+
+    private static string? Failure(ExecutionOptions options) =>
+        options.GpuKernelsOnCpu ? null : options.CudaProbeFailure ?? (options.CudaDeviceCount is null ? ProbeFailure : null);
+
+    /// <summary>An exception's type and message, and its inner one's (ILGPU wraps the driver's error).</summary>
+    private static string Describe(Exception e) =>
+        e.InnerException is { } inner ? $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})" : $"{e.GetType().Name}: {e.Message}";
 
     private static IAugmentationExecutor CreateOnDevice(DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions options)
     {
         if (options.GpuKernelsOnCpu)
         {
-            spec = new DeviceSpec(DeviceKind.IlgpuCpu, 0);
+            spec = new DeviceSpec(DeviceKind.IlgpuCpu, options.CudaShapedGroups ? DeviceSpec.CudaShapedCpu : 0);
         }
 
-        var executor = new GpuAugmentationExecutor(GpuDevice.Acquire(spec), workers, options.GpuMemoryBudget);
-        if (executor.Admit(images, batchSize) != DatasetPlacement.Host)
+        var device = GpuDevice.Acquire(spec);
+
+        // Copies other arrays' iterators left behind make room for this one (its own, if cached, is reused).
+        GpuAugmentationExecutor executor;
+        try
         {
-            return executor;
+            device.Datasets.ReleaseUnusedExcept(images);
+            executor = new GpuAugmentationExecutor(device, workers, options.GpuMemoryBudget, options.GpuLaneBytesLimit);
+        }
+        catch
+        {
+            device.Release();
+            throw;
+        }
+
+        try
+        {
+            if (executor.Admit(images, batchSize) != DatasetPlacement.Host)
+            {
+                executor.CompileKernels(images); // here, so a driver that cannot load them fails at flow()
+                return executor;
+            }
+        }
+        catch
+        {
+            executor.Dispose();
+            throw;
         }
 
         executor.Dispose();
         return CreateCpu(workers, options);
     }
 
-    private static int ProbeCudaDevices()
+    /// <summary>
+    /// Asks the driver, then ILGPU. No driver library (<see cref="CudaAPI.CurrentAPI"/> unsupported) or
+    /// CUDA_ERROR_NO_DEVICE means no device, said by nobody; any other failure (a driver too old, a broken
+    /// install, devices ILGPU cannot compile for) is kept, so "auto" warns and "gpu" throws with it.
+    /// </summary>
+    private static CudaProbe ProbeCuda()
     {
+        int driverCount;
+        try
+        {
+            var api = CudaAPI.CurrentAPI;
+            int init = DriverInit();
+            if (init == (int)CudaError.CUDA_ERROR_NO_DEVICE)
+            {
+                return new CudaProbe(0, null);
+            }
+
+            if (init != (int)CudaError.CUDA_SUCCESS || !api.Init())
+            {
+                return new CudaProbe(0, $"the driver's cuInit failed with {(CudaError)init}");
+            }
+
+            var counted = api.GetDeviceCount(out driverCount);
+            if (counted != CudaError.CUDA_SUCCESS)
+            {
+                return new CudaProbe(0, $"the driver's cuDeviceGetCount failed with {counted}");
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            return new CudaProbe(0, null); // no NVIDIA driver on this machine
+        }
+
+        if (driverCount == 0)
+        {
+            return new CudaProbe(0, null);
+        }
+
         try
         {
             using var context = Context.Create(builder => builder.Cuda());
-            return context.GetCudaDevices().Count;
+            int usable = context.GetCudaDevices().Count;
+            return usable > 0
+                ? new CudaProbe(usable, null)
+                : new CudaProbe(0, $"the driver reports {driverCount} CUDA device(s), but ILGPU cannot use any of them (an architecture or driver version it does not support)");
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // No driver library, or a driver ILGPU cannot use (too old, broken install): no usable GPU, so "auto"
-            // means the CPU and a named GPU fails with Create's message naming the device.
-            return 0;
+            return new CudaProbe(0, $"ILGPU could not open CUDA ({e.GetType().Name}: {e.Message})");
         }
     }
+
+    /// <summary>
+    /// cuInit's own status (ILGPU's wrapper answers only yes or no, and CUDA_ERROR_NO_DEVICE is "no device", not a
+    /// failure to report). Throws <see cref="DllNotFoundException"/> without a driver library.
+    /// </summary>
+    private static unsafe int DriverInit()
+    {
+        // Linux drivers install libcuda.so.1 (libcuda.so only comes with the toolkit's development files).
+        string[] names = OperatingSystem.IsWindows() ? [CudaAPI.LibNameWindows] : ["libcuda.so.1", CudaAPI.LibNameLinux];
+        nint handle = 0;
+        if (!names.Any(name => NativeLibrary.TryLoad(name, typeof(DeviceSelector).Assembly, null, out handle)))
+        {
+            throw new DllNotFoundException(string.Join(" or ", names));
+        }
+
+        var cuInit = (delegate* unmanaged<uint, int>)NativeLibrary.GetExport(handle, "cuInit");
+        return cuInit(0);
+    }
+
+    /// <summary>What the probe found: usable devices, and why there are none when that is not simply "no device".</summary>
+    private readonly record struct CudaProbe(int Count, string? Failure);
 }

@@ -28,6 +28,9 @@ internal enum DeviceKind
 /// </summary>
 internal readonly record struct DeviceSpec(DeviceKind Kind, int Index)
 {
+    /// <summary>The <see cref="DeviceKind.IlgpuCpu"/> index whose thread groups are shaped as CUDA's (warps of 32, 256 threads).</summary>
+    public const int CudaShapedCpu = 1;
+
     /// <summary>Parses <paramref name="device"/>; throws naming the parameter and the accepted forms when it is not one.</summary>
     public static DeviceSpec Parse(string? device)
     {
@@ -63,12 +66,15 @@ internal readonly record struct DeviceSpec(DeviceKind Kind, int Index)
             nameof(device));
     }
 
-    /// <summary>The canonical name: "auto", "cpu", "cuda:N", or "ilgpu-cpu" for the kernels on ILGPU's CPU accelerator (tests).</summary>
+    /// <summary>
+    /// The canonical name: "auto", "cpu", "cuda:N", or for the kernels on ILGPU's CPU accelerator (tests) "ilgpu-cpu"
+    /// ("ilgpu-cpu:warp32" with CUDA-shaped thread groups).
+    /// </summary>
     public override string ToString() => Kind switch
     {
         DeviceKind.Auto => "auto",
         DeviceKind.Cpu => "cpu",
         DeviceKind.Cuda => $"cuda:{Index.ToString(CultureInfo.InvariantCulture)}",
-        _ => "ilgpu-cpu",
+        _ => Index == CudaShapedCpu ? "ilgpu-cpu:warp32" : "ilgpu-cpu",
     };
 }

@@ -29,6 +29,12 @@ internal interface IDeviceImages : IDisposable
     /// <summary>The raw device address of the first value.</summary>
     IntPtr NativePointer { get; }
 
+    /// <summary>The CUDA context (CUcontext) that owns the memory; 0 off CUDA.</summary>
+    IntPtr Context { get; }
+
+    /// <summary>The CUDA stream (CUstream) the batch was written on, already finished; 0 off CUDA.</summary>
+    IntPtr Stream { get; }
+
     /// <summary>Copies the values to the host.</summary>
     float[] Download();
 }

@@ -10,14 +10,16 @@ namespace Keras.Preprocessing.Memory.Gpu;
 /// The ILGPU kernels. Every formula comes from PixelMath (<see cref="Taps"/>, <see cref="BoundaryMapping"/>,
 /// <see cref="ChannelShift"/>, <see cref="PilBrightness"/>, <see cref="Normalization"/>) and the
 /// <see cref="SamplingGrid"/> of each <see cref="SamplePlan"/>, exactly as the CPU engine calls them, so both
-/// paths agree to the rounding. A batch runs as: <see cref="Warp{TSource}"/> (one thread per output pixel:
-/// gather, warp, flips, and for samples needing nothing whole-image, the standardization too), then only when
-/// needed <see cref="ComputeStatistics"/> (one thread group per image: extremes, mean, std, coefficients) and
-/// <see cref="Finish"/> (one thread per element), and <see cref="Whiten"/> for ZCA.
+/// paths agree to the rounding (up to the fused multiply-adds ptxas makes on a GPU: docs/gpu.md). A batch runs
+/// as: <see cref="Warp{TSource}"/> (one thread per output pixel: gather, warp, flips, and for samples needing
+/// nothing whole-image, the standardization too), then only when needed <see cref="ReduceStatistics"/> (several
+/// thread groups per image: extremes, sum, squared deviations) with <see cref="CombineStatistics"/> (one thread
+/// per image: extremes and coefficients) and <see cref="Finish"/> (one thread per element), and
+/// <see cref="Whiten"/> for ZCA.
 /// </summary>
 internal static class AugmentationKernels
 {
-    /// <summary>Threads per group in <see cref="ComputeStatistics"/> at most (the size of its shared scratch).</summary>
+    /// <summary>Threads per group in <see cref="ReduceStatistics"/> at most (the size of its shared scratch).</summary>
     public const int GroupCapacity = 256;
 
     /// <summary>
@@ -89,27 +91,50 @@ internal static class AugmentationKernels
     }
 
     /// <summary>
-    /// One thread group per image: a deterministic tree reduction (same order every run) of the warped image's
-    /// extremes, then of its mean and squared deviations after the value shifts, when those are needed. Thread 0
-    /// stores the extremes and, for samplewise steps, the image's per-channel coefficients.
+    /// One pass of the per-image statistics, on <see cref="KernelArguments.StatisticsParts"/> thread groups per
+    /// image (so a batch of 32 still fills a GPU's multiprocessors): group g reduces a contiguous part of image
+    /// g / parts with a deterministic shared-memory tree and stores the part's result in
+    /// <see cref="KernelViews.Partials"/>[g]. Pass 0: the warped image's extremes (for channel shift and
+    /// brightness). Pass 1: the sum of the values after those shifts. Pass 2: the sum of squared deviations from
+    /// the mean. Each later pass first folds the earlier passes' parts of its image in a fixed order, so the
+    /// result is the same every run. <see cref="CombineStatistics"/> then finishes each image.
     /// </summary>
-    public static void ComputeStatistics(KernelViews views)
+    public static void ReduceStatistics(KernelViews views, int pass)
     {
         var args = views.Arguments;
         var images = views.Images;
+        var g = args.Geometry;
+        int parts = args.StatisticsParts;
+        int group = Grid.IdxX;
+        int s = group / parts; // one 32-bit division per thread, none per element
+        int part = group - (s * parts);
+        var plan = views.Plans[s];
+        if (pass == 0 ? !plan.NeedsExtremes : args.Samplewise == 0)
+        {
+            // The same for the whole group, so no thread is left waiting at a barrier.
+            if (Group.IdxX == 0)
+            {
+                views.Partials[group] = new StatisticsPartial(float.PositiveInfinity, float.NegativeInfinity, 0, 0);
+            }
+
+            return;
+        }
+
         var mins = SharedMemory.Allocate<float>(GroupCapacity);
         var maxs = SharedMemory.Allocate<float>(GroupCapacity);
         var sums = SharedMemory.Allocate<double>(GroupCapacity);
-        int s = Grid.IdxX, t = Group.IdxX, threads = Group.DimX;
-        var g = args.Geometry;
-        long size = g.Size;
-        long start = s * size;
-        var plan = views.Plans[s];
+        int t = Group.IdxX, threads = Group.DimX;
+        int size = g.Size;
+        int chunk = (size + parts - 1) / parts;
+        int begin = Math.Min(size, part * chunk);
+        int end = Math.Min(size, begin + chunk);
+        long start = (long)s * size;
+        var cursor = new ChannelCursor(g, begin + t, threads);
 
-        float min = float.PositiveInfinity, max = float.NegativeInfinity;
-        if (plan.NeedsExtremes)
+        if (pass == 0)
         {
-            for (long i = t; i < size; i += threads)
+            float min = float.PositiveInfinity, max = float.NegativeInfinity;
+            for (int i = begin + t; i < end; i += threads)
             {
                 float v = images[start + i];
                 min = v < min ? v : min;
@@ -130,53 +155,63 @@ internal static class AugmentationKernels
                 Group.Barrier();
             }
 
-            min = mins[0];
-            max = maxs[0];
+            if (t == 0)
+            {
+                views.Partials[group] = new StatisticsPartial(mins[0], maxs[0], 0, 0);
+            }
+
+            return;
         }
 
-        double mean = 0, squares = 0;
-        if (args.Samplewise != 0)
+        var extremes = FoldExtremes(views.Partials, s * parts, parts);
+        double mean = pass == 2 ? FoldSums(views.Partials, s * parts, parts, squares: false) / size : 0;
+        double value = 0;
+        for (int i = begin + t; i < end; i += threads)
         {
-            double sum = 0;
-            for (long i = t; i < size; i += threads)
-            {
-                sum += ApplyValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels);
-            }
-
-            mean = SumOverGroup(sums, sum, t, threads) / size;
-            if (args.SamplewiseStd != 0)
-            {
-                double deviations = 0;
-                for (long i = t; i < size; i += threads)
-                {
-                    double d = ApplyValueShifts(images[start + i], plan, min, max, g.ChannelOf(i), g.Channels) - mean;
-                    deviations += d * d;
-                }
-
-                squares = SumOverGroup(sums, deviations, t, threads);
-            }
+            double v = ApplyValueShifts(images[start + i], plan, extremes.Min, extremes.Max, cursor.Channel, g.Channels);
+            value += pass == 1 ? v : (v - mean) * (v - mean);
+            cursor.Advance();
         }
 
-        if (t != 0)
+        double total = SumOverGroup(sums, value, t, threads);
+        if (t == 0)
+        {
+            var previous = views.Partials[group];
+            views.Partials[group] = pass == 1
+                ? new StatisticsPartial(previous.Min, previous.Max, total, 0)
+                : new StatisticsPartial(previous.Min, previous.Max, previous.Sum, total);
+        }
+    }
+
+    /// <summary>
+    /// One thread per image, after <see cref="ReduceStatistics"/>: folds the image's parts (in order) into its
+    /// extremes and, for samplewise steps, its per-channel coefficients.
+    /// </summary>
+    public static void CombineStatistics(Index1D s, KernelViews views)
+    {
+        var args = views.Arguments;
+        var g = args.Geometry;
+        int parts = args.StatisticsParts;
+        var extremes = FoldExtremes(views.Partials, s * parts, parts);
+        views.Extremes[s] = extremes;
+        if (args.Samplewise == 0)
         {
             return;
         }
 
-        views.Extremes[s] = new ImageExtremes(min, max);
-        if (args.Samplewise != 0)
+        double mean = FoldSums(views.Partials, s * parts, parts, squares: false) / g.Size;
+        double squares = args.SamplewiseStd != 0 ? FoldSums(views.Partials, s * parts, parts, squares: true) : 0;
+        var moments = Normalization.ComputeSampleStatistics(mean, squares, g.Size, args.Rescale, args.SamplewiseCenter, args.SamplewiseStd);
+        for (int ch = 0; ch < g.Channels; ch++)
         {
-            var moments = Normalization.ComputeSampleStatistics(mean, squares, size, args.Rescale, args.SamplewiseCenter, args.SamplewiseStd);
-            for (int ch = 0; ch < g.Channels; ch++)
-            {
-                views.Coefficients[(s * g.Channels) + ch] = Normalization.ComputeChannelCoefficients(
-                    args.Rescale,
-                    moments.Mean,
-                    moments.Divisor,
-                    args.ChannelMean,
-                    args.ChannelMean != 0 ? views.FeatureMean[ch] : 0,
-                    args.ChannelStd,
-                    args.ChannelStd != 0 ? views.FeatureStd[ch] : 0);
-            }
+            views.Coefficients[(s * g.Channels) + ch] = Normalization.ComputeChannelCoefficients(
+                args.Rescale,
+                moments.Mean,
+                moments.Divisor,
+                args.ChannelMean,
+                args.ChannelMean != 0 ? views.FeatureMean[ch] : 0,
+                args.ChannelStd,
+                args.ChannelStd != 0 ? views.FeatureStd[ch] : 0);
         }
     }
 
@@ -293,6 +328,33 @@ internal static class AugmentationKernels
         }
 
         return v;
+    }
+
+    /// <summary>The extremes of an image from its parts, folded in order.</summary>
+    private static ImageExtremes FoldExtremes(ArrayView<StatisticsPartial> partials, int first, int parts)
+    {
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        for (int i = 0; i < parts; i++)
+        {
+            var p = partials[first + i];
+            min = p.Min < min ? p.Min : min;
+            max = p.Max > max ? p.Max : max;
+        }
+
+        return new ImageExtremes(min, max);
+    }
+
+    /// <summary>The sum (or squared deviations) of an image from its parts, added in order.</summary>
+    private static double FoldSums(ArrayView<StatisticsPartial> partials, int first, int parts, bool squares)
+    {
+        double total = 0;
+        for (int i = 0; i < parts; i++)
+        {
+            var p = partials[first + i];
+            total += squares ? p.Squares : p.Sum;
+        }
+
+        return total;
     }
 
     /// <summary>Sums one value per thread of the group in a fixed tree order; every thread gets the total.</summary>

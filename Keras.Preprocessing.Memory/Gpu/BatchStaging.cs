@@ -33,13 +33,16 @@ internal static unsafe class BatchStaging
             plans[i] = request.Plans[i].WithSourceIndex(slot);
         }
 
+        // Gathered on the host into the lane's page-locked area, then one asynchronous upload on the lane's
+        // stream: no pageable copy (which the driver would make synchronous) per image.
         long imageBytes = dataset.ImageBytes;
-        var staging = lane.ReserveStaging(slots.Count * imageBytes);
+        var host = lane.ReserveHostStaging(checked((int)(slots.Count * imageBytes)));
         foreach (var (sourceIndex, slot) in slots)
         {
-            staging.SubView(slot * imageBytes, imageBytes).CopyFromCPU(lane.Stream, ref *request.Source.ImageAddress(sourceIndex), imageBytes);
+            new ReadOnlySpan<byte>(request.Source.ImageAddress(sourceIndex), (int)imageBytes).CopyTo(host.Slice((int)(slot * imageBytes)));
         }
 
+        var staging = lane.UploadStaging(slots.Count * imageBytes);
         return (staging, plans);
     }
 }

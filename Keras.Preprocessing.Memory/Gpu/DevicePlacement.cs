@@ -46,8 +46,9 @@ internal sealed class DevicePlacement : IDisposable
             var g = images.Geometry;
             long elementBytes = images.Kind.Size();
             long batchOutput = (long)batchSize * g.Size * sizeof(float);
-            var placement = (long)batchSize * g.Size > int.MaxValue
-                ? DatasetPlacement.Host // a batch past the kernels' 32-bit thread index
+            var placement = (long)batchSize * g.Size * elementBytes > int.MaxValue
+                ? DatasetPlacement.Host // a batch past the kernels' 32-bit thread index (and the host staging span)
+                : _device.Datasets.Holds(images) ? DatasetPlacement.Resident // already there from an earlier iterator
                 : MemoryPlanner.ChoosePlacement((long)images.Count * g.Size * elementBytes, batchSize * g.Size * elementBytes, batchOutput, LanePool.Count, Budget);
             var dataset = new DeviceDataset(images, placement);
             string what = $"the dataset ({MemoryPlanner.FormatMib(dataset.Bytes)} as {images.Kind.ToString().ToLowerInvariant()})";
@@ -74,7 +75,7 @@ internal sealed class DevicePlacement : IDisposable
     {
         lock (_lock)
         {
-            return dataset.UploadIfResident(_device.Accelerator, Name);
+            return dataset.UploadIfResident(_device.Accelerator, Name, _device.Datasets);
         }
     }
 
@@ -117,7 +118,7 @@ internal sealed class DevicePlacement : IDisposable
         {
             if (!_constants.TryGetValue(values, out var buffer))
             {
-                buffer = _device.Accelerator.Allocate1D(values);
+                buffer = PinnedCopies.Upload(_device.Accelerator, values);
                 _constants[values] = buffer;
             }
 

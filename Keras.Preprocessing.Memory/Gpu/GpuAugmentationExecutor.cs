@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sources;
@@ -23,12 +23,15 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     private readonly DeviceBufferPool _deviceBatches;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _empty;
     private readonly object _gate = new();
+    private readonly RegisteredOutputs _outputs;
+    private CpuAugmentationEngine? _fallback;
     private bool _disposed;
 
     /// <param name="device">The shared device (this executor takes one user share and releases it on dispose).</param>
     /// <param name="maxDegreeOfParallelism">Threads for the host-side steps (default: all cores).</param>
     /// <param name="memoryBudget">Device bytes this executor may plan for; null: the device's memory less a margin.</param>
-    public GpuAugmentationExecutor(GpuDevice device, int maxDegreeOfParallelism = -1, long? memoryBudget = null)
+    /// <param name="laneBytesLimit">Tests: device bytes a lane may hold before its allocations fail; null: none.</param>
+    public GpuAugmentationExecutor(GpuDevice device, int maxDegreeOfParallelism = -1, long? memoryBudget = null, long? laneBytesLimit = null)
     {
         _device = device;
         _parallel = new ParallelOptions
@@ -36,10 +39,11 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
         };
         _device.Accelerator.Bind();
-        _lanes = new LanePool(device.Accelerator);
-        _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize));
+        _lanes = new LanePool(device.Accelerator, laneBytesLimit);
+        _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize, device.FreeMemory()));
         _deviceBatches = new DeviceBufferPool(device.Accelerator, device.Name);
         _empty = _device.Accelerator.Allocate1D<float>(1);
+        _outputs = new RegisteredOutputs(device.Accelerator);
     }
 
     public string Name => _device.Name;
@@ -59,6 +63,16 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     /// </summary>
     public DatasetPlacement Admit(ImageArray images, int batchSize) => _placement.PlaceDataset(images, batchSize).Placement;
 
+    /// <summary>
+    /// Compiles (or finds in the device's cache) every kernel a batch of <paramref name="images"/> may launch, so a
+    /// device whose driver cannot load them fails here, at <c>flow()</c>, where "auto" can still use the CPU.
+    /// </summary>
+    public void CompileKernels(ImageArray images)
+    {
+        _device.Accelerator.Bind();
+        _device.CompileKernels(images.Kind);
+    }
+
     public void Execute(AugmentationRequest request, float[] output)
     {
         var g = request.Source.Geometry;
@@ -76,25 +90,59 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         // CUDA work needs the context current on this thread (prefetch runs batches on pool threads).
         _device.Accelerator.Bind();
         var lane = _lanes.Rent();
+        BatchWork work;
         try
         {
             var destination = lane.ReserveOutput(count);
-            var work = Run(request, lane, destination);
-            destination.CopyToCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(output), count);
-            lane.Stream.Synchronize();
-            HostFinish.Run(request, output, work, _parallel);
+            work = Run(request, lane, destination);
+            if (_outputs.TryGet(output) is { } registered)
+            {
+                // Straight into the caller's array: pinned and page-locked, so the copy engine writes it directly.
+                unsafe
+                {
+                    destination.CopyToCPU(lane.Stream, ref *(float*)registered, count);
+                }
+
+                lane.Stream.Synchronize(); // the batch's one host synchronization: uploads, kernels, download
+            }
+            else
+            {
+                lane.QueueDownload(destination);
+                lane.Stream.Synchronize(); // the batch's one host synchronization: uploads, kernels, download
+                CopyOut(lane.DownloadedOutput((int)count), output);
+            }
+        }
+        catch (DeviceAllocationException e)
+        {
+            lane.Stream.Synchronize(); // nothing of this batch may still run when the lane is reused
+            FallBackToCpu(e).Execute(request, output);
+            return;
+        }
+        catch
+        {
+            // The lane's page-locked buffers may still be read by copies queued before the failure.
+            DrainQuietly(lane);
+            throw;
         }
         finally
         {
             _lanes.Return(lane);
         }
+
+        HostFinish.Run(request, output, work, _parallel);
     }
 
     /// <summary>
     /// Runs a batch and leaves it on the device, in a buffer the caller returns with <see cref="ReturnDeviceBuffer"/>.
-    /// Host-side steps, if any, round-trip through host memory.
+    /// The batch is complete when this returns (one host synchronization), so a consumer on any stream may read it.
+    /// Host-side steps, if any, round-trip through the lane's page-locked memory.
     /// </summary>
-    public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request)
+    public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request) => ExecuteToDevice(request, out _);
+
+    /// <inheritdoc cref="ExecuteToDevice(AugmentationRequest)"/>
+    /// <param name="request">The batch.</param>
+    /// <param name="stream">The native CUDA stream it was written on (0 off CUDA).</param>
+    public MemoryBuffer1D<float, Stride1D.Dense> ExecuteToDevice(AugmentationRequest request, out IntPtr stream)
     {
         var g = request.Source.Geometry;
         long count = Math.Max(1, (long)request.Plans.Length * g.Size);
@@ -107,18 +155,20 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             var work = Run(request, lane, destination);
             if (work.HostSteps)
             {
-                var host = new float[count];
-                destination.CopyToCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(host), count);
+                lane.QueueDownload(destination);
                 lane.Stream.Synchronize();
+                var host = lane.DownloadedOutput((int)count).ToArray();
                 HostFinish.Run(request, host, work, _parallel);
-                destination.CopyFromCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(host), count);
+                lane.QueueUploadFromOutput(host, destination);
             }
 
             lane.Stream.Synchronize();
+            stream = lane.Stream is CudaStream cuda ? cuda.StreamPtr : IntPtr.Zero;
             return buffer;
         }
         catch
         {
+            DrainQuietly(lane);
             ReturnDeviceBuffer(buffer);
             throw;
         }
@@ -134,10 +184,11 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     public IDeviceImages ExecuteOnDevice(AugmentationRequest request)
     {
         long length = (long)request.Plans.Length * request.Source.Geometry.Size;
-        return new GpuDeviceImages(ExecuteToDevice(request), length, ReturnDeviceBuffer);
+        var buffer = ExecuteToDevice(request, out var stream);
+        return new GpuDeviceImages(buffer, length, stream, ReturnDeviceBuffer);
     }
 
-    /// <summary>Takes back a buffer from <see cref="ExecuteToDevice"/> for reuse.</summary>
+    /// <summary>Takes back a buffer from <see cref="ExecuteToDevice(AugmentationRequest)"/> for reuse.</summary>
     public void ReturnDeviceBuffer(MemoryBuffer1D<float, Stride1D.Dense> buffer) => _deviceBatches.Return(buffer);
 
     /// <summary>
@@ -154,11 +205,11 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         int count = checked(n * g.Size);
         var work = BatchWork.Plan(request, components => _placement.CanHoldComponents(components, g.Size, n, _lanes.Bytes));
         var args = work.Arguments;
+        args.StatisticsParts = _device.StatisticsParts(n, g.Size);
 
         var dataset = _placement.PlaceDataset(request.Source, n);
         var (source, plans) = BatchStaging.Stage(request, lane, dataset, _placement.UploadIfResident(dataset));
-        var planView = lane.ReservePlans(n);
-        planView.CopyFromCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(plans), n);
+        var planView = lane.UploadPlans(plans);
 
         var coefficients = lane.ReserveCoefficients((long)n * g.Channels);
         if (args.Standardize != 0 && args.Samplewise == 0)
@@ -173,7 +224,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
                 host[i] = new AffineCoefficients(scale[i % g.Channels], bias[i % g.Channels]);
             }
 
-            coefficients.CopyFromCPU(lane.Stream, ref MemoryMarshal.GetArrayDataReference(host), host.Length);
+            coefficients = lane.UploadCoefficients(host);
         }
 
         ArrayView<float>? components = work.ZcaOnDevice ? _placement.UploadConstant(st.PrincipalComponents!) : null;
@@ -193,6 +244,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         if (anyExtremes || args.Samplewise != 0)
         {
             views.Extremes = lane.ReserveExtremes(n);
+            views.Partials = lane.ReservePartials((long)n * args.StatisticsParts);
             _device.ComputeStatistics(lane.Stream, n, views);
             _device.Finish(lane.Stream, count, views);
         }
@@ -219,10 +271,73 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
 
         _device.Accelerator.Bind();
         _lanes.Dispose(); // waits for batches in flight to hand their lanes back
+        _outputs.Dispose(); // no copy can still write the registered arrays
         _placement.Dispose();
         _deviceBatches.Dispose();
         _empty.Dispose();
+        _fallback?.Dispose();
         _device.Release();
+    }
+
+    /// <summary>Waits for what a failed batch queued on <paramref name="lane"/>, keeping the batch's own exception.</summary>
+    private static void DrainQuietly(BatchLane lane)
+    {
+        try
+        {
+            lane.Stream.Synchronize();
+        }
+        catch (Exception e) when (e is AcceleratorException or InvalidOperationException)
+        {
+            // A sticky device error: the batch's exception says more; the next batch reports this one.
+        }
+    }
+
+    /// <summary>
+    /// The CPU engine, for a batch whose device or page-locked buffers could not be allocated (memory another user
+    /// took after the plan was made): warns once, and the batch still comes out, as a failed dataset upload falls
+    /// back to streaming.
+    /// </summary>
+    private CpuAugmentationEngine FallBackToCpu(DeviceAllocationException why)
+    {
+        lock (_gate)
+        {
+            if (_fallback is null)
+            {
+                KerasWarnings.Warn($"device \"{Name}\": {why.Message}; augmenting the batches that need it on the CPU instead.");
+                _fallback = new CpuAugmentationEngine(_parallel.MaxDegreeOfParallelism);
+            }
+
+            return _fallback;
+        }
+    }
+
+    /// <summary>
+    /// Copies the downloaded batch out of the lane's page-locked buffer into the caller's array, in chunks on the
+    /// host threads (one thread moves a few GB/s; a 224² batch of 32 is 19 MB).
+    /// </summary>
+    private void CopyOut(ReadOnlySpan<float> downloaded, float[] output)
+    {
+        const int Chunk = 1 << 18; // 1 MiB of floats
+        if (downloaded.Length <= Chunk || _parallel.MaxDegreeOfParallelism == 1)
+        {
+            downloaded.CopyTo(output);
+            return;
+        }
+
+        unsafe
+        {
+            fixed (float* from = downloaded)
+            {
+                nint source = (nint)from;
+                int length = downloaded.Length;
+                Parallel.For(0, (length + Chunk - 1) / Chunk, _parallel, i =>
+                {
+                    int start = i * Chunk;
+                    int n = Math.Min(Chunk, length - start);
+                    new ReadOnlySpan<float>((float*)source + start, n).CopyTo(output.AsSpan(start, n));
+                });
+            }
+        }
     }
 
     /// <summary>Launches the warp kernel with the element reader of the source's dtype.</summary>

@@ -5,12 +5,15 @@ using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.PixelMath;
+using Keras.Preprocessing.Memory.Sources;
 
 namespace Keras.Preprocessing.Memory.Gpu;
 
 /// <summary>
-/// One ILGPU accelerator and its compiled kernels, shared by every executor on that device: a CUDA context and
-/// the JIT of the kernels cost far more than a batch, so they are made once and released with the last user.
+/// One ILGPU accelerator and its compiled kernels, shared by every executor on that device for the life of the
+/// process (a device cache): a CUDA context and the JIT of the kernels cost far more than a batch, and a training
+/// loop that calls <c>flow()</c> every epoch must not pay them every epoch. A device is made on first use and
+/// kept; its per-executor memory (datasets, lanes, device batches) is freed with each executor.
 /// </summary>
 internal sealed class GpuDevice
 {
@@ -18,7 +21,8 @@ internal sealed class GpuDevice
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
     private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
-    private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews>> _statistics;
+    private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews, int>> _statistics;
+    private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _combine;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews, ArrayView<float>, ArrayView<float>>> _whiten;
     private readonly Context _context;
@@ -29,7 +33,10 @@ internal sealed class GpuDevice
         Spec = spec;
         if (spec.Kind == DeviceKind.IlgpuCpu)
         {
-            _context = Context.Create(builder => builder.CPU());
+            // Index 1: groups shaped as CUDA's (warps of 32, 256 threads a group), so the statistics kernel runs
+            // with the group size it has on hardware; index 0: ILGPU's default (warps of 4, 16 threads), quicker.
+            var cpu = spec.Index == DeviceSpec.CudaShapedCpu ? new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: 1) : CPUDevice.Default;
+            _context = Context.Create(builder => builder.CPU(cpu));
             Accelerator = _context.CreateCPUAccelerator(0);
         }
         else
@@ -49,7 +56,8 @@ internal sealed class GpuDevice
         // The reduction's tree wants a power of two no larger than the shared scratch or the device's groups.
         int limit = Math.Min(AugmentationKernels.GroupCapacity, Accelerator.MaxNumThreadsPerGroup);
         StatisticsGroupSize = 1 << (31 - int.LeadingZeroCount(Math.Max(1, limit)));
-        _statistics = new(() => Accelerator.LoadKernel<KernelViews>(AugmentationKernels.ComputeStatistics));
+        _statistics = new(() => Accelerator.LoadKernel<KernelViews, int>(AugmentationKernels.ReduceStatistics));
+        _combine = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.CombineStatistics));
         _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.Finish));
         _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<float>, ArrayView<float>>(AugmentationKernels.Whiten));
     }
@@ -63,8 +71,49 @@ internal sealed class GpuDevice
     /// <summary>The ILGPU accelerator.</summary>
     public Accelerator Accelerator { get; }
 
+    /// <summary>The dataset copies kept on this device across iterators.</summary>
+    public DatasetCache Datasets { get; } = new();
+
     /// <summary>Threads per group of the statistics kernel (a power of two).</summary>
     public int StatisticsGroupSize { get; }
+
+    /// <summary>Device memory free now, in bytes (the accelerator's total where it cannot say, as ILGPU's CPU accelerator).</summary>
+    public long FreeMemory() => Accelerator is CudaAccelerator cuda ? cuda.GetFreeMemory() : Accelerator.MemorySize;
+
+    /// <summary>
+    /// Compiles every kernel a batch of <paramref name="kind"/> may launch (once per device and dtype; later calls
+    /// find them compiled). Called at <c>flow()</c> so a driver that cannot load them fails where "auto" can still
+    /// choose the CPU, not at the first batch.
+    /// </summary>
+    public void CompileKernels(ElementKind kind)
+    {
+        switch (kind)
+        {
+            case ElementKind.UInt8:
+                WarpKernel<UInt8Reader>();
+                break;
+            case ElementKind.UInt16:
+                WarpKernel<UInt16Reader>();
+                break;
+            case ElementKind.Int16:
+                WarpKernel<Int16Reader>();
+                break;
+            case ElementKind.Int32:
+                WarpKernel<Int32Reader>();
+                break;
+            case ElementKind.Float32:
+                WarpKernel<Float32Reader>();
+                break;
+            default:
+                WarpKernel<Float64Reader>();
+                break;
+        }
+
+        _ = _statistics.Value;
+        _ = _combine.Value;
+        _ = _finish.Value;
+        _ = _whiten.Value;
+    }
 
     /// <summary>Gets the shared device for <paramref name="spec"/>, creating it for its first user.</summary>
     public static GpuDevice Acquire(DeviceSpec spec)
@@ -86,14 +135,48 @@ internal sealed class GpuDevice
     public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views)
         where TSource : struct, IElementReader
     {
-        var launch = (Action<AcceleratorStream, Index1D, TSource, KernelViews>)
-            _warpKernels.GetOrAdd(typeof(TSource), _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp));
-        launch(stream, pixels, source, views);
+        WarpKernel<TSource>()(stream, pixels, source, views);
     }
 
-    /// <summary>Launches the statistics kernel: one group of <see cref="StatisticsGroupSize"/> threads per image.</summary>
-    public void ComputeStatistics(AcceleratorStream stream, int images, KernelViews views) =>
-        _statistics.Value(stream, new KernelConfig(images, StatisticsGroupSize), views);
+    /// <summary>The warp kernel for <typeparamref name="TSource"/>: the one place it is loaded (compiled on first use, then cached).</summary>
+    private Action<AcceleratorStream, Index1D, TSource, KernelViews> WarpKernel<TSource>()
+        where TSource : struct, IElementReader =>
+        (Action<AcceleratorStream, Index1D, TSource, KernelViews>)_warpKernels.GetOrAdd(
+            typeof(TSource),
+            _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp));
+
+    /// <summary>
+    /// Thread groups per image for the statistics passes: enough groups in the batch to give every multiprocessor
+    /// a few (at least 32 groups in all), but no part smaller than four elements per thread.
+    /// </summary>
+    public int StatisticsParts(int images, int imageSize)
+    {
+        int wanted = Math.Max(32, 4 * Accelerator.NumMultiprocessors);
+        int byBatch = (wanted + images - 1) / Math.Max(1, images);
+        int bySize = Math.Max(1, imageSize / (4 * StatisticsGroupSize));
+        return Math.Clamp(byBatch, 1, bySize);
+    }
+
+    /// <summary>
+    /// Queues the statistics passes (<see cref="AugmentationKernels.ReduceStatistics"/> on
+    /// <c>StatisticsParts</c> groups of <see cref="StatisticsGroupSize"/> threads per image, then
+    /// <see cref="AugmentationKernels.CombineStatistics"/> per image); the samplewise passes only when asked.
+    /// </summary>
+    public void ComputeStatistics(AcceleratorStream stream, int images, KernelViews views)
+    {
+        var config = new KernelConfig(images * views.Arguments.StatisticsParts, StatisticsGroupSize);
+        _statistics.Value(stream, config, views, 0);
+        if (views.Arguments.Samplewise != 0)
+        {
+            _statistics.Value(stream, config, views, 1);
+            if (views.Arguments.SamplewiseStd != 0)
+            {
+                _statistics.Value(stream, config, views, 2);
+            }
+        }
+
+        _combine.Value(stream, images, views);
+    }
 
     /// <summary>Launches the finishing kernel on one thread per element.</summary>
     public void Finish(AcceleratorStream stream, int elements, KernelViews views) =>
@@ -103,20 +186,50 @@ internal sealed class GpuDevice
     public void Whiten(AcceleratorStream stream, int elements, KernelViews views, ArrayView<float> components, ArrayView<float> output) =>
         _whiten.Value(stream, elements, views, components, output);
 
-    /// <summary>Gives a user's share back; the last one disposes the accelerator and context.</summary>
+    /// <summary>
+    /// Gives a user's share back. The device stays in the process-wide cache with its context and compiled
+    /// kernels (the next <c>flow()</c> reuses them); <see cref="ReleaseUnused"/> frees devices nobody uses.
+    /// </summary>
     public void Release()
     {
         lock (RegistryGate)
         {
-            if (--_users > 0)
-            {
-                return;
-            }
+            _users--;
+        }
+    }
 
-            Registry.Remove(Spec);
+    /// <summary>Users holding a share now (tests).</summary>
+    internal int Users
+    {
+        get
+        {
+            lock (RegistryGate)
+            {
+                return _users;
+            }
+        }
+    }
+
+    /// <summary>Disposes the cached devices that no executor uses (their contexts and kernels); returns how many.</summary>
+    internal static int ReleaseUnused()
+    {
+        List<GpuDevice> unused;
+        lock (RegistryGate)
+        {
+            unused = Registry.Values.Where(d => d._users <= 0).ToList();
+            foreach (var device in unused)
+            {
+                Registry.Remove(device.Spec);
+            }
         }
 
-        Accelerator.Dispose();
-        _context.Dispose();
+        foreach (var device in unused)
+        {
+            device.Datasets.Dispose();
+            device.Accelerator.Dispose();
+            device._context.Dispose();
+        }
+
+        return unused.Count;
     }
 }

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
 
 namespace Keras.Preprocessing.Memory.Gpu;
@@ -11,16 +12,23 @@ internal sealed class GpuDeviceImages : IDeviceImages
     private readonly Action<MemoryBuffer1D<float, Stride1D.Dense>> _return;
     private int _disposed;
 
-    public GpuDeviceImages(MemoryBuffer1D<float, Stride1D.Dense> buffer, long length, Action<MemoryBuffer1D<float, Stride1D.Dense>> onDispose)
+    public GpuDeviceImages(MemoryBuffer1D<float, Stride1D.Dense> buffer, long length, IntPtr stream, Action<MemoryBuffer1D<float, Stride1D.Dense>> onDispose)
     {
         _buffer = buffer;
         _return = onDispose;
         Length = length;
+        Stream = stream;
+        Context = buffer.Accelerator is CudaAccelerator cuda ? cuda.NativePtr : IntPtr.Zero;
     }
 
     public long Length { get; }
 
     public IntPtr NativePointer => _buffer.NativePtr;
+
+    /// <summary>ILGPU's own CUDA context for the device (ILGPU 1.5 creates one; it cannot adopt the primary context).</summary>
+    public IntPtr Context { get; }
+
+    public IntPtr Stream { get; }
 
     /// <summary>The values as an ILGPU view (internal: the public surface does not expose ILGPU types).</summary>
     public ArrayView1D<float, Stride1D.Dense> View
@@ -36,7 +44,7 @@ internal sealed class GpuDeviceImages : IDeviceImages
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _buffer.Accelerator.Bind(); // the caller's thread may not have the device's context yet
-        return _buffer.View.SubView(0, Length).GetAsArray1D();
+        return PinnedCopies.Download<float>(_buffer.View.SubView(0, Length));
     }
 
     public void Dispose()

@@ -70,6 +70,9 @@ internal struct KernelArguments
     /// </summary>
     public int ExtensionsAt;
 
+    /// <summary>Thread groups per image in the statistics passes (set by the executor from the device's size).</summary>
+    public int StatisticsParts;
+
     public const int ExtensionsOnHost = 0, ExtensionsInWarpOrFinish = 1, ExtensionsInWhiten = 2;
 }
 

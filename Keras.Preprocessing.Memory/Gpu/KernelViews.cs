@@ -20,6 +20,9 @@ internal struct KernelViews
     /// <summary>Each image's min and max after the warp (for channel shift and brightness).</summary>
     public ArrayView<ImageExtremes> Extremes;
 
+    /// <summary>Per thread group of the statistics passes, what it found in its part of an image.</summary>
+    public ArrayView<StatisticsPartial> Partials;
+
     /// <summary>Per image and channel, the standardize affine.</summary>
     public ArrayView<AffineCoefficients> Coefficients;
 

@@ -18,9 +18,14 @@ internal sealed class LanePool : IDisposable
     private readonly List<BatchLane> _all = [];
     private readonly object _lock = new();
 
-    public LanePool(Accelerator accelerator)
+    private readonly long? _deviceBytesLimit;
+
+    /// <param name="accelerator">The device.</param>
+    /// <param name="deviceBytesLimit">Tests: device bytes a lane may hold before its allocations fail as the driver's would; null: no limit.</param>
+    public LanePool(Accelerator accelerator, long? deviceBytesLimit = null)
     {
         _accelerator = accelerator;
+        _deviceBytesLimit = deviceBytesLimit;
     }
 
     /// <summary>Device bytes the lanes hold now.</summary>
@@ -46,7 +51,7 @@ internal sealed class LanePool : IDisposable
 
         lock (_lock)
         {
-            lane = new BatchLane(_accelerator);
+            lane = new BatchLane(_accelerator, _deviceBytesLimit);
             _all.Add(lane);
             return lane;
         }

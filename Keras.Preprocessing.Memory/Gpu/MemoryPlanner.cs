@@ -16,8 +16,15 @@ internal enum DatasetPlacement
 /// <summary>Decides <see cref="DatasetPlacement"/> from sizes in bytes, before anything is allocated.</summary>
 internal static class MemoryPlanner
 {
-    /// <summary>Memory left to other users of the device and to ILGPU itself: a tenth of it, at least 256 MiB.</summary>
-    public static long ComputeBudget(long memorySize) => memorySize - Math.Max(256L << 20, memorySize / 10);
+    /// <summary>
+    /// What an executor may plan for: the device's free memory when the executor is made (other frameworks on the
+    /// same GPU, such as a TensorFlow or PyTorch process that reserved its pool, have already taken theirs), less a
+    /// margin for the driver, ILGPU and their growth of a tenth of the device's memory, at least 256 MiB.
+    /// </summary>
+    /// <param name="memorySize">The device's total memory in bytes.</param>
+    /// <param name="freeMemory">Its free memory now (the total where the accelerator cannot say).</param>
+    public static long ComputeBudget(long memorySize, long freeMemory) =>
+        Math.Max(0, Math.Min(memorySize, freeMemory) - Math.Max(256L << 20, memorySize / 10));
 
     /// <summary>
     /// Resident when the dataset and every lane's batch buffers fit the budget; streaming when the lanes and a
