@@ -13,7 +13,7 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "validation_split 1.0", "validation_split", () => _ = new ImageDataGenerator(validation_split: 1.0), "between 0 and 1");
         yield return Err<ArgumentException>(P, "validation_split negative", "validation_split", () => _ = new ImageDataGenerator(validation_split: -0.1), "between 0 and 1");
         yield return Err<ArgumentException>(P, "validation_split NaN", "validation_split", () => _ = new ImageDataGenerator(validation_split: double.NaN), "between 0 and 1");
-        yield return Err<ArgumentException>(P, "fill_mode mirror", "fill_mode", () => _ = new ImageDataGenerator(fill_mode: "mirror"), "\"constant\"");
+        yield return Err<ArgumentException>(P, "fill_mode unknown", "fill_mode", () => _ = new ImageDataGenerator(fill_mode: "mirrored"), "\"grid-mirror\"");
         yield return Err<ArgumentException>(P, "fill_mode empty", "fill_mode", () => _ = new ImageDataGenerator(fill_mode: ""));
         yield return Err<ArgumentException>(P, "data_format NHWC", "data_format", () => _ = new ImageDataGenerator(data_format: "NHWC"), "channels_last");
         yield return Err<ArgumentException>(P, "brightness_range of one value", "brightness_range", () => _ = new ImageDataGenerator(brightness_range: new[] { 0.5 }), "two floats");

@@ -15,18 +15,21 @@ namespace Keras.Preprocessing.Memory.Tests.Gpu;
 [TestClass]
 public sealed class GpuKernelCompilationTests
 {
+    private static readonly string[] Readers = ["UInt8Reader", "UInt16Reader", "Int16Reader", "Int32Reader", "Float32Reader", "Float64Reader"];
+
+    private static readonly string[] Modes =
+        ["ConstantMode", "NearestMode", "ReflectMode", "WrapMode", "MirrorMode", "GridWrapMode", "GridConstantMode"];
+
+    /// <summary>The warp for every source dtype (one mode) and every boundary mode (one dtype), then the other kernels.</summary>
     public static IEnumerable<object[]> Kernels =>
-    [
-        [nameof(AugmentationKernels.Warp) + "<UInt8Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<UInt16Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Int16Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Int32Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Float32Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Float64Reader>"],
-        [nameof(AugmentationKernels.ComputeStatistics)],
-        [nameof(AugmentationKernels.Finish)],
-        [nameof(AugmentationKernels.Whiten)],
-    ];
+        Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode>" })
+            .Concat(Modes.Select(m => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m}>" }))
+            .Concat(
+            [
+                [nameof(AugmentationKernels.ComputeStatistics)],
+                [nameof(AugmentationKernels.Finish)],
+                [nameof(AugmentationKernels.Whiten)],
+            ]);
 
     [TestMethod]
     [DynamicData(nameof(Kernels))]
@@ -60,8 +63,10 @@ public sealed class GpuKernelCompilationTests
             return method;
         }
 
-        string reader = kernel[(open + 1)..^1];
-        var type = typeof(AugmentationKernels).Assembly.GetType($"Keras.Preprocessing.Memory.Gpu.{reader}", throwOnError: true)!;
-        return method.MakeGenericMethod(type);
+        var assembly = typeof(AugmentationKernels).Assembly;
+        var types = kernel[(open + 1)..^1].Split(',')
+            .Select(t => assembly.GetType($"Keras.Preprocessing.Memory.Gpu.{t}") ?? assembly.GetType($"Keras.Preprocessing.Memory.PixelMath.{t}", throwOnError: true)!)
+            .ToArray();
+        return method.MakeGenericMethod(types);
     }
 }

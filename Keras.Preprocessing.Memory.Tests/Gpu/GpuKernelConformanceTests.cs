@@ -23,6 +23,13 @@ public sealed class GpuKernelConformanceTests
     [DataRow("reflect", 1)]
     [DataRow("wrap", 0)]
     [DataRow("wrap", 1)]
+    [DataRow("mirror", 0)]
+    [DataRow("mirror", 1)]
+    [DataRow("grid-wrap", 0)]
+    [DataRow("grid-wrap", 1)]
+    [DataRow("grid-constant", 0)]
+    [DataRow("grid-constant", 1)]
+    [DataRow("grid-mirror", 1)]
     public void WarpMatchesCpuForEveryFillModeAndOrder(string fillMode, int order)
     {
         var generator = new ImageDataGenerator(

@@ -231,22 +231,22 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         switch (kind)
         {
             case ElementKind.UInt8:
-                _device.Warp(stream, pixels, new UInt8Reader(source), views);
+                _device.Warp(stream, pixels, new UInt8Reader(source), views, views.Arguments.Mode);
                 break;
             case ElementKind.UInt16:
-                _device.Warp(stream, pixels, new UInt16Reader(source.Cast<ushort>()), views);
+                _device.Warp(stream, pixels, new UInt16Reader(source.Cast<ushort>()), views, views.Arguments.Mode);
                 break;
             case ElementKind.Int16:
-                _device.Warp(stream, pixels, new Int16Reader(source.Cast<short>()), views);
+                _device.Warp(stream, pixels, new Int16Reader(source.Cast<short>()), views, views.Arguments.Mode);
                 break;
             case ElementKind.Int32:
-                _device.Warp(stream, pixels, new Int32Reader(source.Cast<int>()), views);
+                _device.Warp(stream, pixels, new Int32Reader(source.Cast<int>()), views, views.Arguments.Mode);
                 break;
             case ElementKind.Float32:
-                _device.Warp(stream, pixels, new Float32Reader(source.Cast<float>()), views);
+                _device.Warp(stream, pixels, new Float32Reader(source.Cast<float>()), views, views.Arguments.Mode);
                 break;
             default:
-                _device.Warp(stream, pixels, new Float64Reader(source.Cast<double>()), views);
+                _device.Warp(stream, pixels, new Float64Reader(source.Cast<double>()), views, views.Arguments.Mode);
                 break;
         }
     }

@@ -4,6 +4,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.PixelMath;
 
 namespace Keras.Preprocessing.Memory.Gpu;
@@ -17,7 +18,7 @@ internal sealed class GpuDevice
     private static readonly object RegistryGate = new();
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
-    private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
+    private readonly ConcurrentDictionary<(Type Source, FillMode Mode), Delegate> _warpKernels = new();
     private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews>> _statistics;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews, ArrayView<float>, ArrayView<float>>> _whiten;
@@ -82,12 +83,20 @@ internal sealed class GpuDevice
         }
     }
 
-    /// <summary>Launches the warp kernel, specialised for the source's dtype (compiled on first use), on one thread per output pixel.</summary>
-    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views)
+    /// <summary>
+    /// Launches the warp kernel, specialised for the source's dtype and the fill mode (each combination compiled on
+    /// first use, so a flow loads only the one it needs), on one thread per output pixel.
+    /// </summary>
+    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views, FillMode mode)
         where TSource : struct, IElementReader
     {
-        var launch = (Action<AcceleratorStream, Index1D, TSource, KernelViews>)
-            _warpKernels.GetOrAdd(typeof(TSource), _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp));
+        var launch = (Action<AcceleratorStream, Index1D, TSource, KernelViews>)_warpKernels.GetOrAdd(
+            (typeof(TSource), mode),
+            key =>
+            {
+                var loader = new WarpKernelLoader<TSource>(Accelerator);
+                return BoundaryModes.Dispatch<WarpKernelLoader<TSource>, Delegate>(key.Mode, ref loader);
+            });
         launch(stream, pixels, source, views);
     }
 
@@ -102,6 +111,15 @@ internal sealed class GpuDevice
     /// <summary>Launches the ZCA kernel on one thread per element: <see cref="KernelViews.Images"/> times the components into <paramref name="output"/>.</summary>
     public void Whiten(AcceleratorStream stream, int elements, KernelViews views, ArrayView<float> components, ArrayView<float> output) =>
         _whiten.Value(stream, elements, views, components, output);
+
+    /// <summary>Loads <see cref="AugmentationKernels.Warp{TSource, TMode}"/> for the mode's strategy type.</summary>
+    private readonly struct WarpKernelLoader<TSource>(Accelerator accelerator) : IBoundaryModeVisitor<Delegate>
+        where TSource : struct, IElementReader
+    {
+        public Delegate Visit<TMode>()
+            where TMode : struct, IBoundaryMode =>
+            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp<TSource, TMode>);
+    }
 
     /// <summary>Gives a user's share back; the last one disposes the accelerator and context.</summary>
     public void Release()
