@@ -18,7 +18,7 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "data_format NHWC", "data_format", () => _ = new ImageDataGenerator(data_format: "NHWC"), "channels_last");
         yield return Err<ArgumentException>(P, "brightness_range of one value", "brightness_range", () => _ = new ImageDataGenerator(brightness_range: new[] { 0.5 }), "two floats");
         yield return Err<ArgumentException>(P, "brightness_range of three values", "brightness_range", () => _ = new ImageDataGenerator(brightness_range: new[] { 0.5, 1.0, 1.5 }), "two floats");
-        yield return Err<ArgumentException>(P, "interpolation_order 3", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
+        yield return Err<ArgumentException>(P, "interpolation_order 6", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: 6), "range 0-5");
         yield return Err<ArgumentException>(P, "interpolation_order negative", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: -1));
         yield return Err<ArgumentException>(P, "dtype int8", "dtype", () => _ = new ImageDataGenerator(dtype: "int8"), "float32");
         yield return Ok(P, "rotation_range negative (Keras: uniform(-r, r), the same distribution)", () => _ = new ImageDataGenerator(rotation_range: -5));

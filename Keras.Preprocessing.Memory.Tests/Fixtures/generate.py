@@ -181,6 +181,25 @@ def build_affine_case_list():
         affine("tie_%s_zoom_shift" % m, (7, 9, 3), {"zx": 1.5, "zy": 0.5, "tx": 0.5}, m)
         affine("tie_%s_rot90_shift_int" % m, (16, 16, 3), {"theta": 90.0, "tx": 3.0, "ty": -2.0}, m)
 
+    # interpolation_order 2-5: scipy prefilters with B-splines (spline_filter, mode-dependent initial
+    # conditions; nearest and grid-constant padded by 12 first) and sums (order+1)^2 coefficients.
+    for m in modes:
+        cv = 0.5 if m in ("constant", "grid-constant") else 0.0
+        for order in (2, 3, 4, 5):
+            affine("spline_%s_o%d_combined" % (m, order), (7, 9, 1),
+                   {"theta": 12.0, "tx": -1.5, "ty": 2.25, "shear": 8.0, "zx": 0.9, "zy": 1.15},
+                   m, cval=cv, order=order)
+            affine("spline_%s_o%d_rot_flip" % (m, order), (16, 16, 3),
+                   {"theta": -33.0, "ty": 4.5, "flip_horizontal": True}, m, cval=cv, order=order)
+            affine("spline_%s_o%d_uint8_rot90" % (m, order), (16, 16, 3),
+                   {"theta": 90.0, "tx": 2.0, "flip_vertical": True}, m, cval=cv, order=order,
+                   kind="uint8")
+        affine("spline_%s_o3_zoom_out_cf" % m, (3, 7, 9), {"zx": 1.6, "zy": 1.3, "tx": 5.0}, m,
+               cval=cv, order=3, data_format="channels_first",
+               note="far outside: the fold and the padding decide")
+        affine("spline_%s_o2_thin_1row" % m, (1, 9, 1), {"theta": 7.0, "ty": 1.5}, m, cval=cv, order=2,
+               note="a line of one sample is not filtered")
+
     # constant with non-zero cval
     for cv, tag in ((0.5, "cval0.5"), (-1.0, "cval-1")):
         affine("constant_%s_rot17" % tag, (13, 17, 3), {"theta": 17.0}, "constant", cval=cv)

@@ -21,11 +21,18 @@ internal static unsafe partial class WarpKernels
     /// batches of a run should not take the unoptimized, instrumented tiers.
     /// <c>wideVectors</c> says whether the AVX-512 paths may run where the CPU has them (tests turn them off to
     /// cover the narrower paths, which every other machine takes).
+    /// Orders 2-5 go to <see cref="SplineWarp"/>, which prefilters the whole image.
     /// </remarks>
     public static void WarpRows<T>(
         T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, FillMode mode, float cval, int order, int rowStart, int rowEnd, bool wideVectors = true)
         where T : unmanaged
     {
+        if (order >= 2 && grid.IsPixelAligned == 0)
+        {
+            SplineWarp.WarpRows(src, dst, g, grid, mode, cval, order, rowStart, rowEnd);
+            return;
+        }
+
         var rows = new RowsOfMode<T>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
         BoundaryModes.Dispatch<RowsOfMode<T>, bool>(mode, ref rows);
     }

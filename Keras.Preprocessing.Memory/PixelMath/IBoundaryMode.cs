@@ -31,16 +31,20 @@ internal interface IBoundaryMode
     SplineBoundary PrefilterBoundary { get; }
 }
 
-/// <summary>The initial conditions of scipy's B-spline prefilter (<c>apply_filter</c> in ni_splines.c).</summary>
+/// <summary>
+/// The initial conditions of scipy 1.10's B-spline prefilter (<c>apply_filter</c> in ni_splines.c), per mode as
+/// observed on <c>spline_filter1d</c>: constant, wrap, mirror and grid-constant start as "mirror"; nearest, reflect
+/// and grid-mirror as "reflect"; grid-wrap as periodic.
+/// </summary>
 internal enum SplineBoundary
 {
-    /// <summary>Whole-sample symmetric (nearest, constant, mirror, grid-constant).</summary>
+    /// <summary>Whole-sample symmetric.</summary>
     Mirror = 0,
 
-    /// <summary>Periodic with period n (wrap, grid-wrap).</summary>
+    /// <summary>Periodic with period n.</summary>
     Wrap = 1,
 
-    /// <summary>Half-sample symmetric (reflect, grid-mirror).</summary>
+    /// <summary>Half-sample symmetric.</summary>
     Reflect = 2,
 }
 

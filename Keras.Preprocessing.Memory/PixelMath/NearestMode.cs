@@ -9,7 +9,7 @@ internal readonly struct NearestMode : IBoundaryMode
     public int PrefilterPad => 12;
 
     /// <inheritdoc/>
-    public SplineBoundary PrefilterBoundary => SplineBoundary.Mirror;
+    public SplineBoundary PrefilterBoundary => SplineBoundary.Reflect;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,7 +9,7 @@ internal readonly struct WrapMode : IBoundaryMode
     public int PrefilterPad => 0;
 
     /// <inheritdoc/>
-    public SplineBoundary PrefilterBoundary => SplineBoundary.Wrap;
+    public SplineBoundary PrefilterBoundary => SplineBoundary.Mirror;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
