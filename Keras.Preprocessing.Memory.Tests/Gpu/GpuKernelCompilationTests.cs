@@ -24,8 +24,14 @@ public sealed class GpuKernelCompilationTests
     public static IEnumerable<object[]> Kernels =>
         Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode>" })
             .Concat(Modes.Select(m => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m}>" }))
+            .Concat(Modes.Select(m => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<Float32Reader,{m}>" }))
             .Concat(
             [
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<UInt8Reader,NearestMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<Float64Reader,GridConstantMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<GridWrapMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<ReflectMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<MirrorMode>"],
                 [nameof(AugmentationKernels.ComputeStatistics)],
                 [nameof(AugmentationKernels.Finish)],
                 [nameof(AugmentationKernels.Whiten)],
@@ -46,7 +52,7 @@ public sealed class GpuKernelCompilationTests
 
         var ptx = ((PTXCompiledKernel)compiled).PTXAssembly;
         StringAssert.Contains(ptx, ".entry", $"{kernel} produced no PTX entry point");
-        if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal))
+        if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal) || kernel.Contains(nameof(SplineKernels.WarpSpline), StringComparison.Ordinal))
         {
             // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
             StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
@@ -57,7 +63,14 @@ public sealed class GpuKernelCompilationTests
     {
         int open = kernel.IndexOf('<');
         string name = open < 0 ? kernel : kernel[..open];
-        var method = typeof(AugmentationKernels).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+        var owner = typeof(AugmentationKernels);
+        if (name.StartsWith(nameof(SplineKernels) + ".", StringComparison.Ordinal))
+        {
+            owner = typeof(SplineKernels);
+            name = name[(nameof(SplineKernels).Length + 1)..];
+        }
+
+        var method = owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
         if (open < 0)
         {
             return method;

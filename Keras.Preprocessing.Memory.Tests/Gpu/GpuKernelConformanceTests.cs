@@ -30,6 +30,14 @@ public sealed class GpuKernelConformanceTests
     [DataRow("grid-constant", 0)]
     [DataRow("grid-constant", 1)]
     [DataRow("grid-mirror", 1)]
+    [DataRow("nearest", 3)]
+    [DataRow("grid-constant", 2)]
+    [DataRow("constant", 5)]
+    [DataRow("wrap", 4)]
+    [DataRow("reflect", 3)]
+    [DataRow("grid-wrap", 5)]
+    [DataRow("mirror", 2)]
+    [DataRow("grid-mirror", 4)]
     public void WarpMatchesCpuForEveryFillModeAndOrder(string fillMode, int order)
     {
         var generator = new ImageDataGenerator(

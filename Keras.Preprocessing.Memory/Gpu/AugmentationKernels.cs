@@ -95,6 +95,19 @@ internal static class AugmentationKernels
     }
 
     /// <summary>
+    /// The warp's last step for channel <paramref name="ch"/> of output pixel (r, c) at <paramref name="dst"/>: the fused
+    /// standardization and the augmentations beyond Keras when this sample takes them here, then the store. Shared
+    /// by <see cref="Warp{TSource, TMode}"/>'s spline sibling (<see cref="SplineKernels.WarpSpline{TSource, TMode}"/>).
+    /// </summary>
+    internal static void StoreWarped(float v, int s, int r, int c, int ch, long dst, in SamplePlan plan, in KernelViews views, bool finish, bool extensions)
+    {
+        var g = views.Arguments.Geometry;
+        long k = (long)ch * g.ChannelStride;
+        v = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + k, views) : v;
+        views.Images[dst + k] = extensions ? AugmentationHooks.ApplyToElement(v, plan.Extensions, r, c, ch) : v;
+    }
+
+    /// <summary>
     /// One thread group per image: a deterministic tree reduction (same order every run) of the warped image's
     /// extremes, then of its mean and squared deviations after the value shifts, when those are needed. Thread 0
     /// stores the extremes and, for samplewise steps, the image's per-channel coefficients.

@@ -19,6 +19,7 @@ internal sealed class BatchLane : IDisposable
     private MemoryBuffer1D<float, Stride1D.Dense>? _output;
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
     private MemoryBuffer1D<byte, Stride1D.Dense>? _staging;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _splineCoefficients;
 
     public BatchLane(Accelerator accelerator)
     {
@@ -30,7 +31,7 @@ internal sealed class BatchLane : IDisposable
     public AcceleratorStream Stream { get; }
 
     /// <summary>Device bytes the lane holds now.</summary>
-    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging);
+    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging) + SizeOf(_splineCoefficients);
 
     /// <summary>The batch's plans (each of these grows to the largest batch seen and is reused).</summary>
     public ArrayView<SamplePlan> ReservePlans(long length) => Reserve(ref _plans, length);
@@ -48,6 +49,9 @@ internal sealed class BatchLane : IDisposable
     /// <summary>A batch's source images, when the dataset is streamed rather than resident.</summary>
     public ArrayView<byte> ReserveStaging(long bytes) => Reserve(ref _staging, bytes);
 
+    /// <summary>The float64 spline coefficients of interpolation orders 2-5 (see SplineKernels).</summary>
+    public ArrayView<double> ReserveSplineCoefficients(long length) => Reserve(ref _splineCoefficients, length);
+
     public void Dispose()
     {
         Stream.Dispose();
@@ -57,6 +61,7 @@ internal sealed class BatchLane : IDisposable
         _output?.Dispose();
         _scratch?.Dispose();
         _staging?.Dispose();
+        _splineCoefficients?.Dispose();
     }
 
     private ArrayView<T> Reserve<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, long length)

@@ -187,7 +187,10 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             Arguments = args,
         };
 
-        Warp(request.Source.Kind, source, lane.Stream, n * g.Rows * g.Cols, views);
+        var splineCoefficients = args.Order >= 2
+            ? lane.ReserveSplineCoefficients(SplineKernels.CoefficientCount(n, g, BoundaryModes.PrefilterPadOf(args.Mode)))
+            : default;
+        Warp(request.Source.Kind, source, lane.Stream, n * g.Rows * g.Cols, views, splineCoefficients);
 
         bool anyExtremes = plans.Any(p => p.NeedsExtremes);
         if (anyExtremes || args.Samplewise != 0)
@@ -226,27 +229,27 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     }
 
     /// <summary>Launches the warp kernel with the element reader of the source's dtype.</summary>
-    private void Warp(ElementKind kind, ArrayView<byte> source, AcceleratorStream stream, int pixels, KernelViews views)
+    private void Warp(ElementKind kind, ArrayView<byte> source, AcceleratorStream stream, int pixels, KernelViews views, ArrayView<double> splineCoefficients)
     {
         switch (kind)
         {
             case ElementKind.UInt8:
-                _device.Warp(stream, pixels, new UInt8Reader(source), views, views.Arguments.Mode);
+                _device.Warp(stream, pixels, new UInt8Reader(source), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.UInt16:
-                _device.Warp(stream, pixels, new UInt16Reader(source.Cast<ushort>()), views, views.Arguments.Mode);
+                _device.Warp(stream, pixels, new UInt16Reader(source.Cast<ushort>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.Int16:
-                _device.Warp(stream, pixels, new Int16Reader(source.Cast<short>()), views, views.Arguments.Mode);
+                _device.Warp(stream, pixels, new Int16Reader(source.Cast<short>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.Int32:
-                _device.Warp(stream, pixels, new Int32Reader(source.Cast<int>()), views, views.Arguments.Mode);
+                _device.Warp(stream, pixels, new Int32Reader(source.Cast<int>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.Float32:
-                _device.Warp(stream, pixels, new Float32Reader(source.Cast<float>()), views, views.Arguments.Mode);
+                _device.Warp(stream, pixels, new Float32Reader(source.Cast<float>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             default:
-                _device.Warp(stream, pixels, new Float64Reader(source.Cast<double>()), views, views.Arguments.Mode);
+                _device.Warp(stream, pixels, new Float64Reader(source.Cast<double>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
         }
     }

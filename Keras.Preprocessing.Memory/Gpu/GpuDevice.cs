@@ -19,6 +19,7 @@ internal sealed class GpuDevice
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
     private readonly ConcurrentDictionary<(Type Source, FillMode Mode), Delegate> _warpKernels = new();
+    private readonly ConcurrentDictionary<(Type Source, FillMode Mode), SplineLaunchers> _splineKernels = new();
     private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews>> _statistics;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews, ArrayView<float>, ArrayView<float>>> _whiten;
@@ -87,9 +88,34 @@ internal sealed class GpuDevice
     /// Launches the warp kernel, specialised for the source's dtype and the fill mode (each combination compiled on
     /// first use, so a flow loads only the one it needs), on one thread per output pixel.
     /// </summary>
-    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views, FillMode mode)
+    /// <remarks>
+    /// Orders 2-5 run the spline kernels instead (<see cref="SplineKernels"/>): pad, prefilter along columns then
+    /// rows into <paramref name="splineCoefficients"/>, then sample.
+    /// </remarks>
+    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views, FillMode mode, ArrayView<double> splineCoefficients = default)
         where TSource : struct, IElementReader
     {
+        if (views.Arguments.Order >= 2)
+        {
+            var spline = _splineKernels.GetOrAdd(
+                (typeof(TSource), mode),
+                key =>
+                {
+                    var loader = new SplineKernelLoader<TSource>(Accelerator);
+                    return BoundaryModes.Dispatch<SplineKernelLoader<TSource>, SplineLaunchers>(key.Mode, ref loader);
+                });
+            var g = views.Arguments.Geometry;
+            int pad = BoundaryModes.PrefilterPadOf(mode);
+            int samples = pixels / (g.Rows * g.Cols);
+            int planes = samples * g.Channels;
+            ((Action<AcceleratorStream, Index1D, TSource, KernelViews, ArrayView<double>>)spline.Pad)(stream, (int)splineCoefficients.Length, source, views, splineCoefficients);
+            var filter = (Action<AcceleratorStream, Index1D, KernelViews, ArrayView<double>, int>)spline.Filter;
+            filter(stream, planes * (g.Cols + (2 * pad)), views, splineCoefficients, 1);
+            filter(stream, planes * (g.Rows + (2 * pad)), views, splineCoefficients, 0);
+            ((Action<AcceleratorStream, Index1D, TSource, KernelViews, ArrayView<double>>)spline.Warp)(stream, pixels, source, views, splineCoefficients);
+            return;
+        }
+
         var launch = (Action<AcceleratorStream, Index1D, TSource, KernelViews>)_warpKernels.GetOrAdd(
             (typeof(TSource), mode),
             key =>
@@ -119,6 +145,20 @@ internal sealed class GpuDevice
         public Delegate Visit<TMode>()
             where TMode : struct, IBoundaryMode =>
             accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp<TSource, TMode>);
+    }
+
+    /// <summary>The three spline kernels of one (dtype, mode), loaded together on first use.</summary>
+    private sealed record SplineLaunchers(Delegate Pad, Delegate Filter, Delegate Warp);
+
+    /// <summary>Loads <see cref="SplineKernels"/> for the mode's strategy type.</summary>
+    private readonly struct SplineKernelLoader<TSource>(Accelerator accelerator) : IBoundaryModeVisitor<SplineLaunchers>
+        where TSource : struct, IElementReader
+    {
+        public SplineLaunchers Visit<TMode>()
+            where TMode : struct, IBoundaryMode => new(
+            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.Pad<TSource, TMode>),
+            accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<double>, int>(SplineKernels.FilterLines<TMode>),
+            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.WarpSpline<TSource, TMode>));
     }
 
     /// <summary>Gives a user's share back; the last one disposes the accelerator and context.</summary>
