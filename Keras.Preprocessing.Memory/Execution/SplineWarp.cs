@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sources;
@@ -29,32 +30,22 @@ internal static unsafe class SplineWarp
         where TMode : struct, IBoundaryMode
     {
         int pad = default(TMode).PrefilterPad;
-        int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad), plane = rows * cols;
-        double[] rented = ArrayPool<double>.Shared.Rent(g.Channels * plane);
+        int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad), channels = g.Channels;
+
+        // Coefficients interleaved like a channels_last image ([row][col][channel]), so one 4-lane load reads every
+        // channel of a tap; 4 spare elements let the last tap's load run past its pixel.
+        long length = ((long)rows * cols * channels) + 4;
+        double[] rented = ArrayPool<double>.Shared.Rent((int)length);
         try
         {
             fixed (double* coefficients = rented)
             {
-                for (int ch = 0; ch < g.Channels; ch++)
+                for (int ch = 0; ch < channels; ch++)
                 {
-                    Prefilter<T, TMode>(src, coefficients + ((long)ch * plane), g, ch, pad, cval, order);
+                    Prefilter<T, TMode>(src, coefficients, g, ch, pad, cval, order);
                 }
 
-                var reader = new PointerCoefficients(coefficients);
-                for (int r = rowStart; r < rowEnd; r++)
-                {
-                    for (int c = 0; c < g.Cols; c++)
-                    {
-                        float* o = dst + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
-                        var ay = SplineAxis.Compute<TMode>(grid.ExactRowAt(r, c), rows, order, pad);
-                        var ax = SplineAxis.Compute<TMode>(grid.ExactColAt(r, c), cols, order, pad);
-                        bool outside = (ay.IsOutside | ax.IsOutside) != 0;
-                        for (int ch = 0; ch < g.Channels; ch++)
-                        {
-                            o[ch * g.ChannelStride] = outside ? cval : (float)SplineSampler.Sum(reader, (long)ch * plane, cols, ay, ax, order, cval);
-                        }
-                    }
-                }
+                Evaluate<TMode>(coefficients, dst, g, grid, cval, order, rowStart, rowEnd, rows, cols, pad);
             }
         }
         finally
@@ -63,13 +54,115 @@ internal static unsafe class SplineWarp
         }
     }
 
-    /// <summary>Channel <paramref name="ch"/> as float32 then float64, padded (edge values or cval) and prefiltered, into <paramref name="plane"/>.</summary>
-    private static void Prefilter<T, TMode>(T* src, double* plane, in ImageGeometry g, int ch, int pad, float cval, int order)
+    /// <summary>
+    /// Per output pixel, the taps and weights of both axes once (<see cref="SplineAxis"/>, shared with the GPU), then
+    /// per channel the (order+1)² sum in scipy's order (<see cref="SplineSampler.Sum"/>): coefficient times the row
+    /// weight, times the column weight, added to a sum that starts at 0.0. Up to four channels go lane-wise in one
+    /// vector, which does exactly those operations per lane (no fused multiply-add).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Evaluate<TMode>(double* coefficients, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, int rows, int cols, int pad)
+        where TMode : struct, IBoundaryMode
+    {
+        int channels = g.Channels, taps = order + 1;
+        long rowStride = (long)cols * channels;
+        bool vector = Vector256.IsHardwareAccelerated && channels <= 4;
+        int* rowTaps = stackalloc int[6];
+        int* colTaps = stackalloc int[6];
+        double* rowWeights = stackalloc double[6];
+        double* colWeights = stackalloc double[6];
+        double* lanes = stackalloc double[4];
+        for (int r = rowStart; r < rowEnd; r++)
+        {
+            for (int c = 0; c < g.Cols; c++)
+            {
+                float* o = dst + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
+                var ay = SplineAxis.Compute<TMode>(grid.ExactRowAt(r, c), rows, order, pad);
+                var ax = SplineAxis.Compute<TMode>(grid.ExactColAt(r, c), cols, order, pad);
+                if ((ay.IsOutside | ax.IsOutside) != 0)
+                {
+                    for (int ch = 0; ch < channels; ch++)
+                    {
+                        o[ch * g.ChannelStride] = cval;
+                    }
+
+                    continue;
+                }
+
+                bool anyCval = false;
+                for (int k = 0; k < taps; k++)
+                {
+                    rowTaps[k] = ay.Tap(k);
+                    colTaps[k] = ax.Tap(k);
+                    rowWeights[k] = ay.Weight(k);
+                    colWeights[k] = ax.Weight(k);
+                    anyCval |= (rowTaps[k] | colTaps[k]) < 0;
+                }
+
+                if (anyCval)
+                {
+                    // grid-constant taps beyond the padding read cval: the shared sampler handles them.
+                    for (int ch = 0; ch < channels; ch++)
+                    {
+                        o[ch * g.ChannelStride] = (float)SplineSampler.Sum(new InterleavedCoefficients(coefficients, channels, ch), 0, cols, ay, ax, order, cval);
+                    }
+
+                    continue;
+                }
+
+                if (vector)
+                {
+                    var sum = Vector256<double>.Zero;
+                    for (int i = 0; i < taps; i++)
+                    {
+                        double* rowPtr = coefficients + (rowTaps[i] * rowStride);
+                        var wy = Vector256.Create(rowWeights[i]);
+                        for (int j = 0; j < taps; j++)
+                        {
+                            sum += Vector256.Load(rowPtr + ((long)colTaps[j] * channels)) * wy * Vector256.Create(colWeights[j]);
+                        }
+                    }
+
+                    sum.Store(lanes);
+                    for (int ch = 0; ch < channels; ch++)
+                    {
+                        o[ch * g.ChannelStride] = (float)lanes[ch];
+                    }
+
+                    continue;
+                }
+
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    double t = 0.0;
+                    for (int i = 0; i < taps; i++)
+                    {
+                        double* rowPtr = coefficients + (rowTaps[i] * rowStride) + ch;
+                        double wy = rowWeights[i];
+                        for (int j = 0; j < taps; j++)
+                        {
+                            t += rowPtr[(long)colTaps[j] * channels] * wy * colWeights[j];
+                        }
+                    }
+
+                    o[ch * g.ChannelStride] = (float)t;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Channel <paramref name="ch"/> as float32 then float64, padded (edge values or cval) and prefiltered along
+    /// columns then rows (scipy's axis order), into the interleaved <paramref name="coefficients"/>. Each line is
+    /// gathered into a contiguous buffer, filtered, and scattered back.
+    /// </summary>
+    private static void Prefilter<T, TMode>(T* src, double* coefficients, in ImageGeometry g, int ch, int pad, float cval, int order)
         where T : unmanaged
         where TMode : struct, IBoundaryMode
     {
-        int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad);
+        int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad), channels = g.Channels;
         var mode = default(TMode);
+        double* plane = coefficients + ch;
         for (int i = 0; i < rows; i++)
         {
             // numpy.pad: "edge" for nearest (the clamped tap), "constant" with cval for grid-constant (tap -1).
@@ -77,21 +170,42 @@ internal static unsafe class SplineWarp
             for (int j = 0; j < cols; j++)
             {
                 int sc = mode.MapTap(j - pad, g.Cols);
-                plane[((long)i * cols) + j] = sr < 0 || sc < 0
+                plane[(((long)i * cols) + j) * channels] = sr < 0 || sc < 0
                     ? cval
                     : WarpKernels.Load(src + ((long)sr * g.RowStride) + ((long)sc * g.PixelStride) + ((long)ch * g.ChannelStride));
             }
         }
 
         var boundary = mode.PrefilterBoundary;
-        for (int j = 0; j < cols; j++)
+        int longest = Math.Max(rows, cols);
+        double[]? heap = longest > 2048 ? new double[longest] : null;
+        Span<double> stack = heap is null ? stackalloc double[longest] : default;
+        fixed (double* line = heap is null ? stack : heap)
         {
-            SplinePrefilter.FilterLine(new PointerLine(plane + j, cols), rows, order, boundary);
+            long rowStride = (long)cols * channels;
+            for (int j = 0; j < cols; j++)
+            {
+                FilterStrided(plane + ((long)j * channels), rowStride, rows, line, order, boundary);
+            }
+
+            for (int i = 0; i < rows; i++)
+            {
+                FilterStrided(plane + (i * rowStride), channels, cols, line, order, boundary);
+            }
+        }
+    }
+
+    private static void FilterStrided(double* start, long stride, int n, double* line, int order, SplineBoundary boundary)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            line[k] = start[k * stride];
         }
 
-        for (int i = 0; i < rows; i++)
+        SplinePrefilter.FilterLine(new PointerLine(line, 1), n, order, boundary);
+        for (int k = 0; k < n; k++)
         {
-            SplinePrefilter.FilterLine(new PointerLine(plane + ((long)i * cols), 1), cols, order, boundary);
+            start[k * stride] = line[k];
         }
     }
 
@@ -103,10 +217,10 @@ internal static unsafe class SplineWarp
         public void Set(int i, double value) => start[(long)i * stride] = value;
     }
 
-    /// <summary>The CPU scratch's coefficients.</summary>
-    private readonly struct PointerCoefficients(double* start) : ICoefficientReader
+    /// <summary>One channel of the interleaved CPU scratch, indexed as a plane (row · cols + col).</summary>
+    private readonly struct InterleavedCoefficients(double* start, int channels, int ch) : ICoefficientReader
     {
-        public double Read(long index) => start[index];
+        public double Read(long index) => start[(index * channels) + ch];
     }
 
     private readonly struct OfMode<T>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int order, int rowStart, int rowEnd)
