@@ -10,8 +10,9 @@ namespace Keras.Preprocessing.Memory.Execution;
 /// <summary>
 /// The CPU warp for <c>interpolation_order</c> 2-5, as scipy's <c>affine_transform</c> does it for Keras: each
 /// channel (float32, as Keras hands it over) is padded when the mode asks (<see cref="IBoundaryMode.PrefilterPad"/>),
-/// prefiltered in float64 along rows then columns (<see cref="SplinePrefilter"/>), then every output pixel sums
-/// (order+1)² coefficients at scipy's exact coordinate (<see cref="SplineAxis"/>, <see cref="SplineSampler"/>).
+/// prefiltered in float64 along columns then rows (<see cref="SplinePrefilter"/>'s steps, run on many lines at once
+/// by <see cref="SplinePrefilterLanes"/>), then every output pixel sums (order+1)² coefficients at scipy's exact
+/// coordinate (<see cref="SplineAxis"/>, <see cref="SplineSampler"/>).
 /// The whole image is prefiltered once per call, so the engine gives each image to one worker.
 /// </summary>
 internal static unsafe class SplineWarp
@@ -32,20 +33,27 @@ internal static unsafe class SplineWarp
         int pad = default(TMode).PrefilterPad;
         int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad), channels = g.Channels;
 
-        // Coefficients interleaved like a channels_last image ([row][col][channel]), so one 4-lane load reads every
-        // channel of a tap; 4 spare elements let the last tap's load run past its pixel.
-        long length = ((long)rows * cols * channels) + 4;
-        double[] rented = ArrayPool<double>.Shared.Rent((int)length);
+        // Two buffers of the padded image, channels interleaved ([row][col][channel], then transposed to
+        // [col][row][channel]), 4 spare elements so a tap's 4-lane load may run past its pixel; and the filter's
+        // lane scratch.
+        long size = (long)rows * cols * channels;
+        long lanes = Math.Max(rows, cols) * (long)channels;
+        double[] rented = ArrayPool<double>.Shared.Rent(checked((int)((2 * (size + 4)) + (2 * lanes))));
         try
         {
-            fixed (double* coefficients = rented)
+            fixed (double* memory = rented)
             {
-                for (int ch = 0; ch < channels; ch++)
-                {
-                    Prefilter<T, TMode>(src, coefficients, g, ch, pad, cval, order);
-                }
+                double* padded = memory, transposed = memory + size + 4, scratch = transposed + size + 4;
+                Pad<T, TMode>(src, padded, g, pad, cval);
 
-                Evaluate<TMode>(coefficients, dst, g, grid, cval, order, rowStart, rowEnd, rows, cols, pad);
+                // scipy filters axis 0 (along columns) then axis 1 (along rows). Both run as many lines side by side:
+                // the columns of the row-major image, then the rows of its transpose.
+                var boundary = default(TMode).PrefilterBoundary;
+                SplinePrefilterLanes.Filter(padded, (long)cols * channels, rows, cols * channels, order, boundary, scratch);
+                Transpose(padded, transposed, rows, cols, channels);
+                SplinePrefilterLanes.Filter(transposed, (long)rows * channels, cols, rows * channels, order, boundary, scratch);
+                transposed[size] = transposed[size + 1] = transposed[size + 2] = transposed[size + 3] = 0;
+                Evaluate<TMode>(transposed, dst, g, grid, cval, order, rowStart, rowEnd, rows, cols, pad);
             }
         }
         finally
@@ -58,17 +66,18 @@ internal static unsafe class SplineWarp
     /// Per output pixel, the taps and weights of both axes once (<see cref="SplineAxis"/>, shared with the GPU), then
     /// per channel the (order+1)² sum in scipy's order (<see cref="SplineSampler.Sum"/>): coefficient times the row
     /// weight, times the column weight, added to a sum that starts at 0.0. Up to four channels go lane-wise in one
-    /// vector, which does exactly those operations per lane (no fused multiply-add).
+    /// vector, which does exactly those operations per lane (no fused multiply-add). The coefficients are the
+    /// transposed, interleaved ones: tap (row r, column c) is at (c · rows + r) · channels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Evaluate<TMode>(double* coefficients, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, int rows, int cols, int pad)
         where TMode : struct, IBoundaryMode
     {
         int channels = g.Channels, taps = order + 1;
-        long rowStride = (long)cols * channels;
+        long colStride = (long)rows * channels;
         bool vector = Vector256.IsHardwareAccelerated && channels <= 4;
-        int* rowTaps = stackalloc int[6];
-        int* colTaps = stackalloc int[6];
+        long* rowOffsets = stackalloc long[6];
+        long* colOffsets = stackalloc long[6];
         double* rowWeights = stackalloc double[6];
         double* colWeights = stackalloc double[6];
         double* lanes = stackalloc double[4];
@@ -92,11 +101,12 @@ internal static unsafe class SplineWarp
                 bool anyCval = false;
                 for (int k = 0; k < taps; k++)
                 {
-                    rowTaps[k] = ay.Tap(k);
-                    colTaps[k] = ax.Tap(k);
+                    int rowTap = ay.Tap(k), colTap = ax.Tap(k);
+                    anyCval |= (rowTap | colTap) < 0;
+                    rowOffsets[k] = (long)rowTap * channels;
+                    colOffsets[k] = colTap * colStride;
                     rowWeights[k] = ay.Weight(k);
                     colWeights[k] = ax.Weight(k);
-                    anyCval |= (rowTaps[k] | colTaps[k]) < 0;
                 }
 
                 if (anyCval)
@@ -104,7 +114,7 @@ internal static unsafe class SplineWarp
                     // grid-constant taps beyond the padding read cval: the shared sampler handles them.
                     for (int ch = 0; ch < channels; ch++)
                     {
-                        o[ch * g.ChannelStride] = (float)SplineSampler.Sum(new InterleavedCoefficients(coefficients, channels, ch), 0, cols, ay, ax, order, cval);
+                        o[ch * g.ChannelStride] = (float)SplineSampler.Sum(new TransposedCoefficients(coefficients, rows, cols, channels, ch), 0, cols, ay, ax, order, cval);
                     }
 
                     continue;
@@ -115,11 +125,11 @@ internal static unsafe class SplineWarp
                     var sum = Vector256<double>.Zero;
                     for (int i = 0; i < taps; i++)
                     {
-                        double* rowPtr = coefficients + (rowTaps[i] * rowStride);
+                        double* rowPtr = coefficients + rowOffsets[i];
                         var wy = Vector256.Create(rowWeights[i]);
                         for (int j = 0; j < taps; j++)
                         {
-                            sum += Vector256.Load(rowPtr + ((long)colTaps[j] * channels)) * wy * Vector256.Create(colWeights[j]);
+                            sum += Vector256.Load(rowPtr + colOffsets[j]) * wy * Vector256.Create(colWeights[j]);
                         }
                     }
 
@@ -137,11 +147,11 @@ internal static unsafe class SplineWarp
                     double t = 0.0;
                     for (int i = 0; i < taps; i++)
                     {
-                        double* rowPtr = coefficients + (rowTaps[i] * rowStride) + ch;
+                        double* rowPtr = coefficients + rowOffsets[i] + ch;
                         double wy = rowWeights[i];
                         for (int j = 0; j < taps; j++)
                         {
-                            t += rowPtr[(long)colTaps[j] * channels] * wy * colWeights[j];
+                            t += rowPtr[colOffsets[j]] * wy * colWeights[j];
                         }
                     }
 
@@ -151,76 +161,53 @@ internal static unsafe class SplineWarp
         }
     }
 
-    /// <summary>
-    /// Channel <paramref name="ch"/> as float32 then float64, padded (edge values or cval) and prefiltered along
-    /// columns then rows (scipy's axis order), into the interleaved <paramref name="coefficients"/>. Each line is
-    /// gathered into a contiguous buffer, filtered, and scattered back.
-    /// </summary>
-    private static void Prefilter<T, TMode>(T* src, double* coefficients, in ImageGeometry g, int ch, int pad, float cval, int order)
+    /// <summary>Every channel as float32 then float64, padded as numpy.pad does (edge values for nearest: the clamped tap; cval for grid-constant: tap -1).</summary>
+    private static void Pad<T, TMode>(T* src, double* padded, in ImageGeometry g, int pad, float cval)
         where T : unmanaged
         where TMode : struct, IBoundaryMode
     {
         int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad), channels = g.Channels;
         var mode = default(TMode);
-        double* plane = coefficients + ch;
         for (int i = 0; i < rows; i++)
         {
-            // numpy.pad: "edge" for nearest (the clamped tap), "constant" with cval for grid-constant (tap -1).
             int sr = mode.MapTap(i - pad, g.Rows);
             for (int j = 0; j < cols; j++)
             {
                 int sc = mode.MapTap(j - pad, g.Cols);
-                plane[(((long)i * cols) + j) * channels] = sr < 0 || sc < 0
-                    ? cval
-                    : WarpKernels.Load(src + ((long)sr * g.RowStride) + ((long)sc * g.PixelStride) + ((long)ch * g.ChannelStride));
+                double* o = padded + ((((long)i * cols) + j) * channels);
+                T* p = src + ((long)sr * g.RowStride) + ((long)sc * g.PixelStride);
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    o[ch] = sr < 0 || sc < 0 ? cval : WarpKernels.Load(p + ((long)ch * g.ChannelStride));
+                }
             }
         }
+    }
 
-        var boundary = mode.PrefilterBoundary;
-        int longest = Math.Max(rows, cols);
-        double[]? heap = longest > 2048 ? new double[longest] : null;
-        Span<double> stack = heap is null ? stackalloc double[longest] : default;
-        fixed (double* line = heap is null ? stack : heap)
+    /// <summary>[row][col][channel] to [col][row][channel].</summary>
+    private static void Transpose(double* from, double* to, int rows, int cols, int channels)
+    {
+        for (int i = 0; i < rows; i++)
         {
-            long rowStride = (long)cols * channels;
             for (int j = 0; j < cols; j++)
             {
-                FilterStrided(plane + ((long)j * channels), rowStride, rows, line, order, boundary);
+                double* a = from + ((((long)i * cols) + j) * channels), b = to + ((((long)j * rows) + i) * channels);
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    b[ch] = a[ch];
+                }
             }
-
-            for (int i = 0; i < rows; i++)
-            {
-                FilterStrided(plane + (i * rowStride), channels, cols, line, order, boundary);
-            }
         }
     }
 
-    private static void FilterStrided(double* start, long stride, int n, double* line, int order, SplineBoundary boundary)
+    /// <summary>One channel of the transposed, interleaved CPU coefficients, indexed as a plane (row · cols + col).</summary>
+    private readonly struct TransposedCoefficients(double* start, int rows, int cols, int channels, int ch) : ICoefficientReader
     {
-        for (int k = 0; k < n; k++)
+        public double Read(long index)
         {
-            line[k] = start[k * stride];
+            long r = index / cols, c = index - (r * cols);
+            return start[(((c * rows) + r) * channels) + ch];
         }
-
-        SplinePrefilter.FilterLine(new PointerLine(line, 1), n, order, boundary);
-        for (int k = 0; k < n; k++)
-        {
-            start[k * stride] = line[k];
-        }
-    }
-
-    /// <summary>A strided line of the CPU scratch.</summary>
-    private readonly struct PointerLine(double* start, int stride) : ISplineLine
-    {
-        public double Get(int i) => start[(long)i * stride];
-
-        public void Set(int i, double value) => start[(long)i * stride] = value;
-    }
-
-    /// <summary>One channel of the interleaved CPU scratch, indexed as a plane (row · cols + col).</summary>
-    private readonly struct InterleavedCoefficients(double* start, int channels, int ch) : ICoefficientReader
-    {
-        public double Read(long index) => start[(index * channels) + ch];
     }
 
     private readonly struct OfMode<T>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int order, int rowStart, int rowEnd)

@@ -110,7 +110,7 @@ internal static class SplinePrefilter
         }
     }
 
-    private static double Power(double z, int n)
+    internal static double Power(double z, int n)
     {
         double p = 1.0;
         for (int i = 0; i < n; i++)
