@@ -182,7 +182,7 @@ internal static unsafe partial class WarpKernels
     /// at its exact coordinate. One call per run, not per pixel, keeps call overhead off rows that are mostly edge
     /// (small images); the mode is a type and the order a constant per call, so the JIT folds both.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WarpEdgeRun<T, TC, TMode>(
         T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int order, int cStart, int cEnd, bool packed, int spillLimit)
         where T : unmanaged
@@ -194,15 +194,32 @@ internal static unsafe partial class WarpKernels
             return;
         }
 
+        // One method per order, each with its own inlining budget, so Taps.Compute folds into each loop.
         if (order == 0)
         {
-            WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 0, cStart, cEnd, packed, spillLimit);
+            WarpEdgeRunNearest<T, TC, TMode>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
         }
         else
         {
-            WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 1, cStart, cEnd, packed, spillLimit);
+            WarpEdgeRunLinear<T, TC, TMode>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WarpEdgeRunNearest<T, TC, TMode>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
+        where T : unmanaged
+        where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode =>
+        WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 0, cStart, cEnd, packed, spillLimit);
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WarpEdgeRunLinear<T, TC, TMode>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
+        where T : unmanaged
+        where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode =>
+        WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 1, cStart, cEnd, packed, spillLimit);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WarpEdgeRunCore<T, TC, TMode>(

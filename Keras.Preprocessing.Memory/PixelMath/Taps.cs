@@ -63,22 +63,27 @@ internal readonly struct Taps
 
         if (order == 0)
         {
-            int r = mode.MapTap((long)Math.Floor(y + 0.5), rows);
-            int c = mode.MapTap((long)Math.Floor(x + 0.5), cols);
+            int r = MapTap<TMode>((long)Math.Floor(y + 0.5), rows);
+            int c = MapTap<TMode>((long)Math.Floor(x + 0.5), cols);
             return new Taps(r, r, c, c, 0, 0, 0);
         }
 
         double fy = Math.Floor(y), fx = Math.Floor(x);
         long iy = (long)fy, ix = (long)fx;
         return new Taps(
-            mode.MapTap(iy, rows),
-            mode.MapTap(iy + 1, rows),
-            mode.MapTap(ix, cols),
-            mode.MapTap(ix + 1, cols),
+            MapTap<TMode>(iy, rows),
+            MapTap<TMode>(iy + 1, rows),
+            MapTap<TMode>(ix, cols),
+            MapTap<TMode>(ix + 1, cols),
             (float)(y - fy),
             (float)(x - fx),
             0);
     }
+
+    /// <summary>A tap inside the image reads itself under every mode; only the others go through the mode's mapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int MapTap<TMode>(long i, int n)
+        where TMode : struct, IBoundaryMode => i >= 0 && i < n ? (int)i : default(TMode).MapTap(i, n);
 
     /// <summary>Bilinear blend of the four samples (top-left, top-right, bottom-left, bottom-right).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
