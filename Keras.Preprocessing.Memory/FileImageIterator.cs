@@ -82,7 +82,7 @@ public abstract class FileImageIterator : KerasIterator
         // A GPU holds the decoded dataset; without the cache the images live on disk and are augmented where they are decoded.
         _augmenter = new BatchAugmenter(
             generator,
-            _cachedImages is null ? DeviceSelector.CreateCpu(engineThreads, generator.Execution) : DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, engineThreads, generator.Execution));
+            _cachedImages is null ? DeviceSelector.CreateCpu(engineThreads, generator.Execution) : DeviceSelector.Create(staged.Device, _cachedImages, o.BatchSize, engineThreads, generator.Execution, fillMode: generator.Settings.FillMode, interpolationOrder: generator.Settings.InterpolationOrder));
     }
 
     /// <summary>The generator applied to every image (Keras <c>image_data_generator</c>).</summary>

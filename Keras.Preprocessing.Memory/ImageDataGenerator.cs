@@ -41,15 +41,16 @@ public sealed partial class ImageDataGenerator
     /// <param name="shear_range">Shear angle range, in degrees, counter-clockwise.</param>
     /// <param name="zoom_range">A float z for [1 - z, 1 + z], or a pair [lower, upper].</param>
     /// <param name="channel_shift_range">Range for random channel shifts.</param>
-    /// <param name="fill_mode">"constant", "nearest", "reflect" or "wrap": how points outside the input are filled.</param>
-    /// <param name="cval">The value for points outside the input when <paramref name="fill_mode"/> is "constant".</param>
+    /// <param name="fill_mode">"constant", "nearest", "reflect" or "wrap" (Keras's), or scipy's "mirror", "grid-wrap",
+    /// "grid-constant" and "grid-mirror", which Keras passes through: how points outside the input are filled.</param>
+    /// <param name="cval">The value for points outside the input when <paramref name="fill_mode"/> is "constant" or "grid-constant".</param>
     /// <param name="horizontal_flip">Randomly flip inputs horizontally.</param>
     /// <param name="vertical_flip">Randomly flip inputs vertically.</param>
     /// <param name="rescale">Multiply the data by this value after the other transformations (null: none).</param>
     /// <param name="preprocessing_function">A function run on each image after augmentation, taking and returning a rank-3 NDArray of the same shape.</param>
     /// <param name="data_format">"channels_last" (default) or "channels_first".</param>
     /// <param name="validation_split">Fraction of images reserved for validation (strictly between 0 and 1).</param>
-    /// <param name="interpolation_order">0 (nearest) or 1 (bilinear, default), as scipy's spline order.</param>
+    /// <param name="interpolation_order">scipy's spline order: 0 (nearest), 1 (bilinear, default), 2-5 (B-splines).</param>
     /// <param name="dtype">Dtype of the generated arrays, a numpy name: "float32" (default), "float64", "float16", "uint8",
     /// "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64" or "bool". Batches are computed in float32 and then
     /// converted as Keras's code path converts them (newer Keras, whose <c>flow</c> passes dtype on): <c>flow</c> first

@@ -86,7 +86,7 @@ public sealed class NumpyArrayIterator : KerasIterator
         }
 
         // Last, once every argument is known good: a GPU executor holds device memory from here on.
-        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution, sharding.ShardIndex), imagesInDType: true);
+        _augmenter = new BatchAugmenter(generator, DeviceSelector.Create(device, _images, batchSize, prefetch > 0 ? 1 : _workers, generator.Execution, sharding.ShardIndex, generator.Settings.FillMode, generator.Settings.InterpolationOrder), imagesInDType: true);
     }
 
     /// <summary>The generator whose augmentation and standardization this iterator applies (Keras <c>image_data_generator</c>).</summary>

@@ -25,7 +25,7 @@ internal static class LayerRules
         ["Interop"] = ["Sources"],
         ["Execution"] = ["Augmentations", "Parameters", "Sampling", "PixelMath", "Sources"],
         ["Gpu"] = ["Augmentations", "Parameters", "Sampling", "PixelMath", "Sources", "Execution"],
-        ["Devices"] = ["Sources", "Execution", "Gpu"],
+        ["Devices"] = ["Parameters", "Sources", "Execution", "Gpu"],
         ["Iterators"] = ["Image", "Parameters", "Sampling", "Sources", "Interop", "Execution", "Devices"],
         ["Visualization"] = ["Image", "Parameters", "Sampling", "Sources", "Execution", "Iterators"],
     };

@@ -13,12 +13,12 @@ internal static partial class BadInputCases
         yield return Err<ArgumentException>(P, "validation_split 1.0", "validation_split", () => _ = new ImageDataGenerator(validation_split: 1.0), "between 0 and 1");
         yield return Err<ArgumentException>(P, "validation_split negative", "validation_split", () => _ = new ImageDataGenerator(validation_split: -0.1), "between 0 and 1");
         yield return Err<ArgumentException>(P, "validation_split NaN", "validation_split", () => _ = new ImageDataGenerator(validation_split: double.NaN), "between 0 and 1");
-        yield return Err<ArgumentException>(P, "fill_mode mirror", "fill_mode", () => _ = new ImageDataGenerator(fill_mode: "mirror"), "\"constant\"");
+        yield return Err<ArgumentException>(P, "fill_mode unknown", "fill_mode", () => _ = new ImageDataGenerator(fill_mode: "mirrored"), "\"grid-mirror\"");
         yield return Err<ArgumentException>(P, "fill_mode empty", "fill_mode", () => _ = new ImageDataGenerator(fill_mode: ""));
         yield return Err<ArgumentException>(P, "data_format NHWC", "data_format", () => _ = new ImageDataGenerator(data_format: "NHWC"), "channels_last");
         yield return Err<ArgumentException>(P, "brightness_range of one value", "brightness_range", () => _ = new ImageDataGenerator(brightness_range: new[] { 0.5 }), "two floats");
         yield return Err<ArgumentException>(P, "brightness_range of three values", "brightness_range", () => _ = new ImageDataGenerator(brightness_range: new[] { 0.5, 1.0, 1.5 }), "two floats");
-        yield return Err<ArgumentException>(P, "interpolation_order 3", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
+        yield return Err<ArgumentException>(P, "interpolation_order 6", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: 6), "range 0-5");
         yield return Err<ArgumentException>(P, "interpolation_order negative", "interpolation_order", () => _ = new ImageDataGenerator(interpolation_order: -1));
         yield return Err<ArgumentException>(P, "dtype complex64 (NumSharp has no complex batches)", "dtype", () => _ = new ImageDataGenerator(dtype: "complex64"), "numeric numpy dtype");
         yield return Ok(P, "dtype int8 gives int8 batches", () =>

@@ -31,7 +31,7 @@ public sealed class AffineConformanceTests
     public void EveryFillModeAndTransformIsCovered()
     {
         var manifest = Fixture.Manifest("affine");
-        foreach (var mode in new[] { "constant", "nearest", "reflect", "wrap" })
+        foreach (var mode in new[] { "constant", "nearest", "reflect", "wrap", "mirror", "grid-wrap", "grid-constant", "grid-mirror" })
         {
             var ofMode = manifest.Where(c => c.GetProperty("generator").GetProperty("fill_mode").GetString() == mode).ToArray();
             foreach (var key in new[] { "theta", "tx", "ty", "shear" })

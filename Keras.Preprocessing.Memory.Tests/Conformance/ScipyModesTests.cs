@@ -1,5 +1,5 @@
 using Keras.Preprocessing.Memory.Parameters;
-using Keras.Preprocessing.Memory.PixelMath;
+using Keras.Preprocessing.Memory.Tests.Engine;
 
 namespace Keras.Preprocessing.Memory.Tests.Conformance;
 
@@ -24,17 +24,16 @@ public sealed class ScipyModesTests
         int rows = (int)input.shape[0], cols = (int)input.shape[1];
         var src = Fixture.Doubles(input);
         var want = Fixture.Doubles(expected);
+        var image = Array.ConvertAll(src, v => (float)v);
 
         for (int r = 0; r < rows; r++)
         {
             for (int col = 0; col < cols; col++)
             {
-                double y = (m[0][0] * r) + (m[0][1] * col) + offset[0];
-                double x = (m[1][0] * r) + (m[1][1] * col) + offset[1];
-                var t = Taps.Compute(y, x, rows, cols, mode, order);
-                double got = t.IsOutside != 0
-                    ? cval
-                    : Taps.Blend((float)src[(t.Row0 * cols) + t.Col0], (float)src[(t.Row0 * cols) + t.Col1], (float)src[(t.Row1 * cols) + t.Col0], (float)src[(t.Row1 * cols) + t.Col1], t.RowWeight, t.ColWeight);
+                // scipy 1.10's order: (r·m00 + c·m01) + offset.
+                double y = ((r * m[0][0]) + (col * m[0][1])) + offset[0];
+                double x = ((r * m[1][0]) + (col * m[1][1])) + offset[1];
+                double got = TapsOfMode.Sample(image, rows, cols, y, x, mode, order, cval);
                 Assert.AreEqual(want[(r * cols) + col], got, 1e-5, $"{name} at ({r}, {col}) sampling ({y}, {x})");
             }
         }

@@ -110,8 +110,14 @@ def affine(name, shape, params, fill_mode="nearest", cval=0.0, order=1,
                              note=note))
 
 
+KERAS_MODES = ["constant", "nearest", "reflect", "wrap"]
+# Keras 1.1.0 passes fill_mode straight to scipy, which also accepts these.
+SCIPY_MODES = ["mirror", "grid-wrap", "grid-constant", "grid-mirror"]
+ALL_MODES = KERAS_MODES + SCIPY_MODES
+
+
 def build_affine_case_list():
-    modes = ["constant", "nearest", "reflect", "wrap"]
+    modes = ALL_MODES
     for m in modes:
         p = m  # prefix
         affine(p + "_rot17", (13, 17, 3), {"theta": 17.0}, m)
@@ -145,6 +151,54 @@ def build_affine_case_list():
                 "flip_horizontal": True, "flip_vertical": True}, m)
         affine(p + "_thin_1row", (1, 11, 1), {"theta": 7.0, "ty": 1.5}, m,
                note="degenerate 1-row image")
+
+    # ties: scipy evaluates (r*m00 + c*m01) + offset from the warped pixel, and Keras flips AFTER the warp.
+    # Rotations by multiples of 90 degrees put samples exactly on pixel centres and edges (cos 90 = 6e-17),
+    # half-pixel shifts and zooms around an integer centre put them on order-0 rounding ties.
+    flip_sets = {"": {}, "_fh": {"flip_horizontal": True}, "_fv": {"flip_vertical": True},
+                 "_fhv": {"flip_horizontal": True, "flip_vertical": True}}
+    for m in modes:
+        for theta in (90.0, 180.0, 270.0, -90.0):
+            for ftag, flips in flip_sets.items():
+                if theta in (270.0, -90.0) and ftag in ("_fh", "_fv"):
+                    continue
+                params = dict(theta=theta, **flips)
+                affine("tie_%s_rot%d%s_order0" % (m, theta, ftag), (7, 9, 3), params, m, order=0)
+                if ftag in ("", "_fhv"):
+                    affine("tie_%s_rot%d%s" % (m, theta, ftag), (7, 9, 1), params, m)
+        affine("tie_%s_rot90_16_order0" % m, (16, 16, 1), {"theta": 90.0}, m, order=0)
+        affine("tie_%s_rot180_fh_16_uint8_order0" % m, (16, 16, 3),
+               {"theta": 180.0, "flip_horizontal": True}, m, order=0, kind="uint8",
+               note="uint8 source: Keras's flow converts to float32 first")
+        affine("tie_%s_rot270_16_uint8" % m, (16, 16, 3), {"theta": 270.0}, m, kind="uint8")
+        affine("tie_%s_half_shift_order0" % m, (7, 9, 3), {"tx": 0.5, "ty": -1.5}, m, order=0)
+        affine("tie_%s_half_shift_fh_order0" % m, (16, 16, 1),
+               {"tx": -2.5, "ty": 3.5, "flip_horizontal": True}, m, order=0)
+        affine("tie_%s_zoom_order0" % m, (7, 9, 3), {"zx": 0.5, "zy": 1.5}, m, order=0,
+               note="centre (4, 5): zoomed coordinates land on .5")
+        affine("tie_%s_zoom2_fv_order0" % m, (7, 9, 1), {"zx": 2.0, "zy": 0.5, "flip_vertical": True},
+               m, order=0)
+        affine("tie_%s_zoom_shift" % m, (7, 9, 3), {"zx": 1.5, "zy": 0.5, "tx": 0.5}, m)
+        affine("tie_%s_rot90_shift_int" % m, (16, 16, 3), {"theta": 90.0, "tx": 3.0, "ty": -2.0}, m)
+
+    # interpolation_order 2-5: scipy prefilters with B-splines (spline_filter, mode-dependent initial
+    # conditions; nearest and grid-constant padded by 12 first) and sums (order+1)^2 coefficients.
+    for m in modes:
+        cv = 0.5 if m in ("constant", "grid-constant") else 0.0
+        for order in (2, 3, 4, 5):
+            affine("spline_%s_o%d_combined" % (m, order), (7, 9, 1),
+                   {"theta": 12.0, "tx": -1.5, "ty": 2.25, "shear": 8.0, "zx": 0.9, "zy": 1.15},
+                   m, cval=cv, order=order)
+            affine("spline_%s_o%d_rot_flip" % (m, order), (16, 16, 3),
+                   {"theta": -33.0, "ty": 4.5, "flip_horizontal": True}, m, cval=cv, order=order)
+            affine("spline_%s_o%d_uint8_rot90" % (m, order), (16, 16, 3),
+                   {"theta": 90.0, "tx": 2.0, "flip_vertical": True}, m, cval=cv, order=order,
+                   kind="uint8")
+        affine("spline_%s_o3_zoom_out_cf" % m, (3, 7, 9), {"zx": 1.6, "zy": 1.3, "tx": 5.0}, m,
+               cval=cv, order=3, data_format="channels_first",
+               note="far outside: the fold and the padding decide")
+        affine("spline_%s_o2_thin_1row" % m, (1, 9, 1), {"theta": 7.0, "ty": 1.5}, m, cval=cv, order=2,
+               note="a line of one sample is not filtered")
 
     # constant with non-zero cval
     for cv, tag in ((0.5, "cval0.5"), (-1.0, "cval-1")):
@@ -272,6 +326,8 @@ def run_affine():
         rng = rng_for("affine/" + c["name"])
         if c["kind"] == "unit":
             img = unit_image(rng, c["shape"])
+        elif c["kind"] == "uint8":
+            img = rng.integers(0, 256, c["shape"], dtype=np.uint8)
         elif c["kind"] == "int":
             img = image_0_255_int(rng, c["shape"])
         else:
@@ -285,18 +341,20 @@ def run_affine():
         gen = ImageDataGenerator(fill_mode=c["fill_mode"], cval=c["cval"],
                                  data_format=c["data_format"],
                                  interpolation_order=c["order"])
-        out = gen.apply_transform(img.copy(), dict(c["params"]))
-        out_full = gen.apply_transform(img.copy(), dict(full))
+        # Keras's flow hands apply_transform float32 images (x.astype(dtype)); so do we for uint8 sources.
+        keras_in = img.astype(np.float32)
+        out = gen.apply_transform(keras_in.copy(), dict(c["params"]))
+        out_full = gen.apply_transform(keras_in.copy(), dict(full))
         assert np.array_equal(out, out_full), c["name"]
         assert out.shape == img.shape, (c["name"], out.shape)
         out = np.asarray(out).astype(np.float32)
         generator = {"fill_mode": c["fill_mode"], "cval": float(c["cval"]),
                      "data_format": c["data_format"], "interpolation_order": int(c["order"])}
-        fragile = fragile_pixels(img, full, generator)
+        fragile = fragile_pixels(keras_in, full, generator)
         if (not full["flip_horizontal"] and not full["flip_vertical"]
                 and full["channel_shift_intensity"] is None and full["brightness"] is None):
             # self-check: our copy of the matrix reproduces the reference bit for bit
-            src = img if c["data_format"] == "channels_last" else np.moveaxis(img, 0, 2)
+            src = keras_in if c["data_format"] == "channels_last" else np.moveaxis(keras_in, 0, 2)
             t = keras_matrix(full, src.shape[0], src.shape[1])
             mine = src if t is None else warp_channels_last(src, t, generator)
             if c["data_format"] == "channels_first":
@@ -549,13 +607,13 @@ def run_scipy_modes():
     configs.append(("ramp_probe_pos", "ramp1x4", [[1.0, 0.0], [0.0, 0.5]], [0.0, 2.5]))
     configs.append(("ramp_probe_far", "ramp1x4", [[1.0, 0.0], [0.0, -1.25]], [0.0, -6.3]))
 
-    modes = ["constant", "nearest", "reflect", "wrap"]
+    modes = ALL_MODES
     manifest = []
     for tag, key, m, off in configs:
         a = arrays[key].astype(np.float64)
         for mode in modes:
             for order in (0, 1):
-                cval = 9.5 if mode == "constant" else 0.0
+                cval = 9.5 if mode in ("constant", "grid-constant") else 0.0
                 out = ndimage.affine_transform(a, np.array(m, dtype=np.float64),
                                                np.array(off, dtype=np.float64),
                                                order=order, mode=mode, cval=cval)

@@ -40,10 +40,10 @@ public sealed class ParameterValidationTests
     {
         AssertParam("validation_split", () => new ImageDataGenerator(validation_split: 1.0), "strictly between 0 and 1");
         AssertParam("validation_split", () => new ImageDataGenerator(validation_split: -0.1), "strictly between 0 and 1");
-        AssertParam("fill_mode", () => new ImageDataGenerator(fill_mode: "mirror"), "\"constant\", \"nearest\", \"reflect\" or \"wrap\"");
+        AssertParam("fill_mode", () => new ImageDataGenerator(fill_mode: "mirrored"), "\"constant\", \"nearest\", \"reflect\", \"wrap\", \"mirror\", \"grid-wrap\", \"grid-constant\", \"grid-mirror\"");
         AssertParam("data_format", () => new ImageDataGenerator(data_format: "NHWC"), "channels_last");
         AssertParam("brightness_range", () => new ImageDataGenerator(brightness_range: new[] { 0.5 }), "tuple or list of two floats");
-        AssertParam("interpolation_order", () => new ImageDataGenerator(interpolation_order: 3), "0 (nearest) or 1 (bilinear)");
+        AssertParam("interpolation_order", () => new ImageDataGenerator(interpolation_order: 6), "range 0-5");
         AssertParam("dtype", () => new ImageDataGenerator(dtype: "complex64"), "numeric numpy dtype");
         AssertParam("rotation_range", () => new ImageDataGenerator(rotation_range: double.NaN), "finite");
         AssertParam("width_shift_range", () => new ImageDataGenerator(width_shift_range: -0.1), "width_shift_range");

@@ -15,19 +15,28 @@ namespace Keras.Preprocessing.Memory.Tests.Gpu;
 [TestClass]
 public sealed class GpuKernelCompilationTests
 {
+    private static readonly string[] Readers = ["UInt8Reader", "UInt16Reader", "Int16Reader", "Int32Reader", "Float32Reader", "Float64Reader"];
+
+    private static readonly string[] Modes =
+        ["ConstantMode", "NearestMode", "ReflectMode", "WrapMode", "MirrorMode", "GridWrapMode", "GridConstantMode"];
+
+    /// <summary>The warp for every source dtype (one mode) and every boundary mode (one dtype), then the other kernels.</summary>
     public static IEnumerable<object[]> Kernels =>
-    [
-        [nameof(AugmentationKernels.Warp) + "<UInt8Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<UInt16Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Int16Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Int32Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Float32Reader>"],
-        [nameof(AugmentationKernels.Warp) + "<Float64Reader>"],
-        [nameof(AugmentationKernels.ReduceStatistics)],
-        [nameof(AugmentationKernels.CombineStatistics)],
-        [nameof(AugmentationKernels.Finish)],
-        [nameof(AugmentationKernels.Whiten)],
-    ];
+        Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode>" })
+            .Concat(Modes.Select(m => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m}>" }))
+            .Concat(Modes.Select(m => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<Float32Reader,{m}>" }))
+            .Concat(
+            [
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<UInt8Reader,NearestMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<Float64Reader,GridConstantMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<GridWrapMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<ReflectMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<MirrorMode>"],
+                [nameof(AugmentationKernels.ReduceStatistics)],
+                [nameof(AugmentationKernels.CombineStatistics)],
+                [nameof(AugmentationKernels.Finish)],
+                [nameof(AugmentationKernels.Whiten)],
+            ]);
 
     [TestMethod]
     [DynamicData(nameof(Kernels))]
@@ -44,7 +53,7 @@ public sealed class GpuKernelCompilationTests
 
         var ptx = ((PTXCompiledKernel)compiled).PTXAssembly;
         StringAssert.Contains(ptx, ".entry", $"{kernel} produced no PTX entry point");
-        if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal))
+        if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal) || kernel.Contains(nameof(SplineKernels.WarpSpline), StringComparison.Ordinal))
         {
             // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
             StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
@@ -65,14 +74,23 @@ public sealed class GpuKernelCompilationTests
     {
         int open = kernel.IndexOf('<');
         string name = open < 0 ? kernel : kernel[..open];
-        var method = typeof(AugmentationKernels).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+        var owner = typeof(AugmentationKernels);
+        if (name.StartsWith(nameof(SplineKernels) + ".", StringComparison.Ordinal))
+        {
+            owner = typeof(SplineKernels);
+            name = name[(nameof(SplineKernels).Length + 1)..];
+        }
+
+        var method = owner.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
         if (open < 0)
         {
             return method;
         }
 
-        string reader = kernel[(open + 1)..^1];
-        var type = typeof(AugmentationKernels).Assembly.GetType($"Keras.Preprocessing.Memory.Gpu.{reader}", throwOnError: true)!;
-        return method.MakeGenericMethod(type);
+        var assembly = typeof(AugmentationKernels).Assembly;
+        var types = kernel[(open + 1)..^1].Split(',')
+            .Select(t => assembly.GetType($"Keras.Preprocessing.Memory.Gpu.{t}") ?? assembly.GetType($"Keras.Preprocessing.Memory.PixelMath.{t}", throwOnError: true)!)
+            .ToArray();
+        return method.MakeGenericMethod(types);
     }
 }

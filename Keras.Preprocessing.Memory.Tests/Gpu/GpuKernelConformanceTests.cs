@@ -26,6 +26,21 @@ public sealed class GpuKernelConformanceTests
     [DataRow("reflect", 1)]
     [DataRow("wrap", 0)]
     [DataRow("wrap", 1)]
+    [DataRow("mirror", 0)]
+    [DataRow("mirror", 1)]
+    [DataRow("grid-wrap", 0)]
+    [DataRow("grid-wrap", 1)]
+    [DataRow("grid-constant", 0)]
+    [DataRow("grid-constant", 1)]
+    [DataRow("grid-mirror", 1)]
+    [DataRow("nearest", 3)]
+    [DataRow("grid-constant", 2)]
+    [DataRow("constant", 5)]
+    [DataRow("wrap", 4)]
+    [DataRow("reflect", 3)]
+    [DataRow("grid-wrap", 5)]
+    [DataRow("mirror", 2)]
+    [DataRow("grid-mirror", 4)]
     public void WarpMatchesCpuForEveryFillModeAndOrder(string fillMode, int order)
     {
         var generator = new ImageDataGenerator(

@@ -3,6 +3,7 @@ using ILGPU;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
 using Keras.Preprocessing.Memory.Gpu;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sources;
 
 namespace Keras.Preprocessing.Memory.Devices;
@@ -33,7 +34,11 @@ internal static class DeviceSelector
     /// <param name="workers">Host threads.</param>
     /// <param name="options">Test seams; null: the product's.</param>
     /// <param name="shardIndex">The iterator's shard (<c>shard_index</c>): "auto" puts shard i on GPU i modulo the visible GPUs.</param>
-    public static IAugmentationExecutor Create(DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions? options = null, int shardIndex = 0)
+    /// <param name="fillMode">The generator's fill mode: the GPU's warp kernel is specialised per mode and compiled here.</param>
+    /// <param name="interpolationOrder">The generator's spline order (2-5 compile the spline kernels instead).</param>
+    public static IAugmentationExecutor Create(
+        DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions? options = null, int shardIndex = 0,
+        FillMode fillMode = FillMode.Nearest, int interpolationOrder = 1)
     {
         options ??= ExecutionOptions.Default;
         if (!DynamicCode.AllowsGpu(spec))
@@ -60,7 +65,7 @@ internal static class DeviceSelector
                 var gpu = AutoDevice(shardIndex, visible);
                 try
                 {
-                    return CreateOnDevice(gpu, images, batchSize, workers, options);
+                    return CreateOnDevice(gpu, images, batchSize, workers, options, fillMode, interpolationOrder);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -83,14 +88,14 @@ internal static class DeviceSelector
 
                 try
                 {
-                    return CreateOnDevice(spec, images, batchSize, workers, options);
+                    return CreateOnDevice(spec, images, batchSize, workers, options, fillMode, interpolationOrder);
                 }
                 catch (Exception e) when (e is not (OutOfMemoryException or InvalidOperationException))
                 {
                     throw new InvalidOperationException($"`device` \"{spec}\" could not be started: {Describe(e)}.", e);
                 }
             default:
-                return CreateOnDevice(spec, images, batchSize, workers, options);
+                return CreateOnDevice(spec, images, batchSize, workers, options, fillMode, interpolationOrder);
         }
     }
 
@@ -111,7 +116,8 @@ internal static class DeviceSelector
     private static string Describe(Exception e) =>
         e.InnerException is { } inner ? $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})" : $"{e.GetType().Name}: {e.Message}";
 
-    private static IAugmentationExecutor CreateOnDevice(DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions options)
+    private static IAugmentationExecutor CreateOnDevice(
+        DeviceSpec spec, ImageArray images, int batchSize, int workers, ExecutionOptions options, FillMode fillMode, int interpolationOrder)
     {
         if (options.GpuKernelsOnCpu)
         {
@@ -137,7 +143,7 @@ internal static class DeviceSelector
         {
             if (executor.Admit(images, batchSize) != DatasetPlacement.Host)
             {
-                executor.CompileKernels(images); // here, so a driver that cannot load them fails at flow()
+                executor.CompileKernels(images, fillMode, interpolationOrder); // here, so a driver that cannot load them fails at flow()
                 return executor;
             }
         }

@@ -95,7 +95,8 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
 
         // Work items: row blocks of large images, so a few large images still fill every core; several whole
         // small images, so scheduling costs little next to the work (a 32x32 image is a few microseconds).
-        int blocks = Math.Clamp(pixels / PixelsPerBlock, 1, g.Rows);
+        // Orders 2-5 prefilter the whole image first: one work item per image.
+        int blocks = request.InterpolationOrder >= 2 ? 1 : Math.Clamp(pixels / PixelsPerBlock, 1, g.Rows);
         int rowsPerBlock = (g.Rows + blocks - 1) / blocks;
         int imagesPerItem = blocks == 1 ? Math.Clamp(MinPixelsPerItem / pixels, 1, Math.Max(1, n / (2 * _parallel.MaxDegreeOfParallelism))) : 1;
         int items = blocks > 1 ? n * blocks : (n + imagesPerItem - 1) / imagesPerItem;

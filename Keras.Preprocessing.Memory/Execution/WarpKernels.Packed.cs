@@ -79,16 +79,20 @@ internal static unsafe partial class WarpKernels
         return c;
     }
 
-    /// <summary>Nearest-neighbour interior pixels, a pixel's channels copied as one 4-lane vector (see <see cref="WarpPackedBilinear"/>).</summary>
+    /// <summary>
+    /// Nearest-neighbour interior pixels, a pixel's channels copied as one 4-lane vector (see <see cref="WarpPackedBilinear"/>).
+    /// Coordinates are scipy's exact ones (<see cref="ExactRow"/>), which the caller has checked lie inside the image,
+    /// so floor(x + 0.5) picks scipy's pixel even on a rounding tie.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WarpPackedNearest<T>(T* src, float* outRow, int rs, int channels, int imageSize, double y, double dy, double x, double dx, int c0, int end)
+    private static int WarpPackedNearest<T>(T* src, float* outRow, int rs, int channels, int imageSize, in ExactRow exact, int c0, int end)
         where T : unmanaged
     {
         int lastLoad = imageSize - 4;
         int c = c0;
         for (; c < end; c++)
         {
-            int offset = ((int)(y + (c * dy) + 0.5) * rs) + ((int)(x + (c * dx) + 0.5) * channels);
+            int offset = ((int)(exact.Y(c) + 0.5) * rs) + ((int)(exact.X(c) + 0.5) * channels);
             if (offset > lastLoad)
             {
                 break;

@@ -21,36 +21,53 @@ internal static unsafe partial class WarpKernels
     /// batches of a run should not take the unoptimized, instrumented tiers.
     /// <c>wideVectors</c> says whether the AVX-512 paths may run where the CPU has them (tests turn them off to
     /// cover the narrower paths, which every other machine takes).
+    /// Orders 2-5 go to <see cref="SplineWarp"/>, which prefilters the whole image.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WarpRows<T>(
         T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, FillMode mode, float cval, int order, int rowStart, int rowEnd, bool wideVectors = true)
         where T : unmanaged
+    {
+        if (order >= 2 && grid.IsPixelAligned == 0)
+        {
+            SplineWarp.WarpRows(src, dst, g, grid, mode, cval, order, rowStart, rowEnd);
+            return;
+        }
+
+        var rows = new RowsOfMode<T>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+        BoundaryModes.Dispatch<RowsOfMode<T>, bool>(mode, ref rows);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WarpRows<T, TMode>(
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
+        where T : unmanaged
+        where TMode : struct, IBoundaryMode
     {
         if (g.IsChannelsFirst == 0)
         {
             switch (g.Channels)
             {
                 case 1:
-                    WarpRows<T, OneChannel>(src, dst, g, grid, mode, cval, order, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, OneChannel, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
                     return;
                 case 3:
-                    WarpRows<T, ThreeChannels>(src, dst, g, grid, mode, cval, order, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, ThreeChannels, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
                     return;
                 case 4:
-                    WarpRows<T, FourChannels>(src, dst, g, grid, mode, cval, order, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, FourChannels, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
                     return;
             }
         }
 
-        WarpRows<T, RuntimeChannels>(src, dst, g, grid, mode, cval, order, rowStart, rowEnd, wideVectors);
+        WarpRows<T, RuntimeChannels, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRows<T, TC>(
-        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, FillMode mode, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
+    private static void WarpRows<T, TC, TMode>(
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
         where T : unmanaged
         where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode
     {
         var prefetch = new SourcePrefetch(g, grid, rowStart, rowEnd);
         prefetch.Start(src);
@@ -63,36 +80,54 @@ internal static unsafe partial class WarpKernels
             }
             else
             {
-                WarpRow<T, TC>(src, dst + ((long)r * g.RowStride), g, grid, mode, cval, order, r, wideVectors);
+                WarpRow<T, TC, TMode>(src, dst + ((long)r * g.RowStride), g, grid, cval, order, r, wideVectors);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRow<T, TC>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, FillMode mode, float cval, int order, int r, bool wideVectors)
+    private static void WarpRow<T, TC, TMode>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int r, bool wideVectors)
         where T : unmanaged
         where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode
     {
         int channels = TC.Resolve(g.Channels);
         int ps = g.PixelStride, rs = g.RowStride, cs = g.ChannelStride, cols = g.Cols;
+        var exact = new ExactRow(grid, r);
+
+        // The incremental form (warp and flips folded) finds the interior and drives the bilinear interior loops.
         double y = grid.Row0 + (r * grid.RowPerRow), x = grid.Col0 + (r * grid.ColPerRow);
         double dy = grid.RowPerCol, dx = grid.ColPerCol;
         InteriorSpan.Find(y, dy, g.Rows, x, dx, cols, out int c0, out int c1);
         c1 = Math.Max(c1, c0);
+        // The interior must also sample where scipy samples inside [0, n-1] on both axes, where no mode folds or
+        // fills: order 0 is not continuous anywhere (a tie picks a pixel), and at the span's ends a constant or wrap
+        // edge is a jump too, so a pixel the incremental form puts an ulp inside must not be one scipy puts outside.
+        // The exact coordinate is monotone along the row, so trimming the span's ends until they are inside makes
+        // every pixel between them inside too (typically no step at all).
+        while (c0 < c1 && !exact.IsInside(c0, g.Rows, cols))
+        {
+            c0++;
+        }
+
+        while (c1 > c0 && !exact.IsInside(c1 - 1, g.Rows, cols))
+        {
+            c1--;
+        }
 
         // Pixels are written left to right: with 3 packed channels a 4-lane store spills into the next pixel,
         // which is written after it. Only the row's last pixel must not spill (into another row's pixel).
         bool packed = CanPackPixels<T, TC>(g);
         int spillLimit = channels == 4 ? cols : cols - 1;
 
-        WarpEdgeRun<T, TC>(src, outRow, g, y, dy, x, dx, mode, cval, order, 0, c0, packed, spillLimit);
+        WarpEdgeRun<T, TC, TMode>(src, outRow, g, exact, cval, order, 0, c0, packed, spillLimit);
 
         int c = c0;
         if (packed)
         {
             c = order == 1
                 ? WarpPackedBilinear(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit), Math.Min(c1, cols - (channels == 4 ? 0 : 2)), wideVectors)
-                : WarpPackedNearest(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit));
+                : WarpPackedNearest(src, outRow, rs, channels, g.Size, exact, c0, Math.Min(c1, spillLimit));
         }
 
         // The interior needs no boundary rule: every tap is in range, so Taps.Compute reduces to these steps.
@@ -116,7 +151,7 @@ internal static unsafe partial class WarpKernels
         {
             for (; c < c1; c++)
             {
-                int iy = (int)(y + (c * dy) + 0.5), ix = (int)(x + (c * dx) + 0.5);
+                int iy = (int)(exact.Y(c) + 0.5), ix = (int)(exact.X(c) + 0.5);
                 T* p = src + ((long)iy * rs) + ((long)ix * ps);
                 float* o = outRow + (c * ps);
                 for (int ch = 0; ch < channels; ch++)
@@ -126,7 +161,7 @@ internal static unsafe partial class WarpKernels
             }
         }
 
-        WarpEdgeRun<T, TC>(src, outRow, g, y, dy, x, dx, mode, cval, order, c1, cols, packed, spillLimit);
+        WarpEdgeRun<T, TC, TMode>(src, outRow, g, exact, cval, order, c1, cols, packed, spillLimit);
     }
 
     /// <summary>
@@ -143,45 +178,55 @@ internal static unsafe partial class WarpKernels
         && g.IsChannelsFirst == 0;
 
     /// <summary>
-    /// Output pixels [cStart, cEnd) of a row that need scipy's boundary rules, each through <see cref="Taps.Compute"/>.
-    /// One call per run, not per pixel, keeps call overhead off rows that are mostly edge (small images).
+    /// Output pixels [cStart, cEnd) of a row that need scipy's boundary rules, each through <see cref="Taps.Compute{TMode}"/>
+    /// at its exact coordinate. One call per run, not per pixel, keeps call overhead off rows that are mostly edge
+    /// (small images); the mode is a type and the order a constant per call, so the JIT folds both.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WarpEdgeRun<T, TC>(
-        T* src, float* outRow, in ImageGeometry g, double y, double dy, double x, double dx, FillMode mode, float cval, int order,
-        int cStart, int cEnd, bool packed, int spillLimit)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WarpEdgeRun<T, TC, TMode>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int order, int cStart, int cEnd, bool packed, int spillLimit)
         where T : unmanaged
         where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode
     {
         if (cStart >= cEnd)
         {
             return;
         }
 
-        // A constant mode and order per call site let the JIT fold Taps.Compute's branches on them.
-        switch ((mode, order))
+        // One method per order, each with its own inlining budget, so Taps.Compute folds into each loop.
+        if (order == 0)
         {
-            case (FillMode.Nearest, 1):
-                WarpEdgeRunCore<T, TC>(src, outRow, g, y, dy, x, dx, FillMode.Nearest, cval, 1, cStart, cEnd, packed, spillLimit);
-                break;
-            case (FillMode.Constant, 1):
-                WarpEdgeRunCore<T, TC>(src, outRow, g, y, dy, x, dx, FillMode.Constant, cval, 1, cStart, cEnd, packed, spillLimit);
-                break;
-            case (FillMode.Reflect, 1):
-                WarpEdgeRunCore<T, TC>(src, outRow, g, y, dy, x, dx, FillMode.Reflect, cval, 1, cStart, cEnd, packed, spillLimit);
-                break;
-            default:
-                WarpEdgeRunCore<T, TC>(src, outRow, g, y, dy, x, dx, mode, cval, order, cStart, cEnd, packed, spillLimit);
-                break;
+            WarpEdgeRunNearest<T, TC, TMode>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
+        }
+        else
+        {
+            WarpEdgeRunLinear<T, TC, TMode>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WarpEdgeRunCore<T, TC>(
-        T* src, float* outRow, in ImageGeometry g, double y, double dy, double x, double dx, FillMode mode, float cval, int order,
-        int cStart, int cEnd, bool packed, int spillLimit)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WarpEdgeRunNearest<T, TC, TMode>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
         where T : unmanaged
         where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode =>
+        WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 0, cStart, cEnd, packed, spillLimit);
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WarpEdgeRunLinear<T, TC, TMode>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
+        where T : unmanaged
+        where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode =>
+        WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 1, cStart, cEnd, packed, spillLimit);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WarpEdgeRunCore<T, TC, TMode>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int order, int cStart, int cEnd, bool packed, int spillLimit)
+        where T : unmanaged
+        where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode
     {
         int channels = TC.Resolve(g.Channels);
         int cs = g.ChannelStride, ps = g.PixelStride, rs = g.RowStride;
@@ -189,7 +234,7 @@ internal static unsafe partial class WarpKernels
         for (int c = cStart; c < cEnd; c++)
         {
             float* o = outRow + (c * ps);
-            var t = Taps.Compute(y + (c * dy), x + (c * dx), g.Rows, g.Cols, mode, order);
+            var t = Taps.Compute<TMode>(exact.Y(c), exact.X(c), g.Rows, g.Cols, order);
             if (t.IsOutside != 0)
             {
                 for (int ch = 0; ch < channels; ch++)
@@ -201,6 +246,24 @@ internal static unsafe partial class WarpKernels
             }
 
             int row0 = t.Row0 * rs, row1 = t.Row1 * rs, col0 = t.Col0 * ps, col1 = t.Col1 * ps;
+            if (!t.AllInside)
+            {
+                // grid-constant: a tap outside the image reads cval.
+                for (int ch = 0; ch < channels; ch++)
+                {
+                    int k = ch * cs;
+                    o[k] = Taps.Blend(
+                        t.Row0 < 0 || t.Col0 < 0 ? cval : Load(src + row0 + col0 + k),
+                        t.Row0 < 0 || t.Col1 < 0 ? cval : Load(src + row0 + col1 + k),
+                        t.Row1 < 0 || t.Col0 < 0 ? cval : Load(src + row1 + col0 + k),
+                        t.Row1 < 0 || t.Col1 < 0 ? cval : Load(src + row1 + col1 + k),
+                        t.RowWeight,
+                        t.ColWeight);
+                }
+
+                continue;
+            }
+
             if (packed && c < spillLimit && row1 + col1 <= lastLoad)
             {
                 BlendCorners(src + row0 + col0, src + row0 + col1, src + row1 + col0, src + row1 + col1, o, t.RowWeight, t.ColWeight);
@@ -212,6 +275,19 @@ internal static unsafe partial class WarpKernels
                 int k = ch * cs;
                 o[k] = Taps.Blend(Load(src + row0 + col0 + k), Load(src + row0 + col1 + k), Load(src + row1 + col0 + k), Load(src + row1 + col1 + k), t.RowWeight, t.ColWeight);
             }
+        }
+    }
+
+    /// <summary>Runs <see cref="WarpRows{T, TMode}"/> specialised for the boundary mode <see cref="BoundaryModes.Dispatch{TVisitor, TResult}"/> picks.</summary>
+    private readonly struct RowsOfMode<T>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
+        : IBoundaryModeVisitor<bool>
+        where T : unmanaged
+    {
+        public bool Visit<TMode>()
+            where TMode : struct, IBoundaryMode
+        {
+            WarpRows<T, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+            return true;
         }
     }
 

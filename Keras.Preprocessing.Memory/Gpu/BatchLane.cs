@@ -32,6 +32,7 @@ internal sealed class BatchLane : IDisposable
     private PageLockedArray1D<AffineCoefficients>? _hostCoefficients;
     private PageLockedArray1D<byte>? _hostStaging;
     private PageLockedArray1D<float>? _hostOutput;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _splineCoefficients;
 
     private readonly long? _deviceBytesLimit;
 
@@ -48,7 +49,7 @@ internal sealed class BatchLane : IDisposable
     public AcceleratorStream Stream { get; }
 
     /// <summary>Device bytes the lane holds now.</summary>
-    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_partials) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging);
+    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_partials) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging) + SizeOf(_splineCoefficients);
 
     /// <summary>Queues the upload of <paramref name="plans"/> (through page-locked memory) and returns their device view.</summary>
     public ArrayView<SamplePlan> UploadPlans(ReadOnlySpan<SamplePlan> plans) => Upload(ref _plans, ref _hostPlans, plans);
@@ -104,6 +105,9 @@ internal sealed class BatchLane : IDisposable
         destination.SubView(0, values.Length).CopyFrom(Stream, host.ArrayView.SubView(0, values.Length));
     }
 
+    /// <summary>The float64 spline coefficients of interpolation orders 2-5 (see SplineKernels).</summary>
+    public ArrayView<double> ReserveSplineCoefficients(long length) => Reserve(ref _splineCoefficients, length);
+
     public void Dispose()
     {
         Stream.Dispose();
@@ -118,6 +122,7 @@ internal sealed class BatchLane : IDisposable
         _hostCoefficients?.Dispose();
         _hostStaging?.Dispose();
         _hostOutput?.Dispose();
+        _splineCoefficients?.Dispose();
     }
 
     private ArrayView<T> Upload<T>(ref MemoryBuffer1D<T, Stride1D.Dense>? device, ref PageLockedArray1D<T>? host, ReadOnlySpan<T> values)

@@ -2,6 +2,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sources;
 
@@ -67,10 +68,10 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     /// Compiles (or finds in the device's cache) every kernel a batch of <paramref name="images"/> may launch, so a
     /// device whose driver cannot load them fails here, at <c>flow()</c>, where "auto" can still use the CPU.
     /// </summary>
-    public void CompileKernels(ImageArray images)
+    public void CompileKernels(ImageArray images, FillMode fillMode, int interpolationOrder)
     {
         _device.Accelerator.Bind();
-        _device.CompileKernels(images.Kind);
+        _device.CompileKernels(images.Kind, fillMode, interpolationOrder);
     }
 
     public void Execute(AugmentationRequest request, float[] output)
@@ -238,7 +239,10 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             Arguments = args,
         };
 
-        Warp(request.Source.Kind, source, lane.Stream, n * g.Rows * g.Cols, views);
+        var splineCoefficients = args.Order >= 2
+            ? lane.ReserveSplineCoefficients(SplineKernels.CoefficientCount(n, g, BoundaryModes.PrefilterPadOf(args.Mode)))
+            : default;
+        Warp(request.Source.Kind, source, lane.Stream, n * g.Rows * g.Cols, views, splineCoefficients);
 
         bool anyExtremes = plans.Any(p => p.NeedsExtremes);
         if (anyExtremes || args.Samplewise != 0)
@@ -341,27 +345,27 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     }
 
     /// <summary>Launches the warp kernel with the element reader of the source's dtype.</summary>
-    private void Warp(ElementKind kind, ArrayView<byte> source, AcceleratorStream stream, int pixels, KernelViews views)
+    private void Warp(ElementKind kind, ArrayView<byte> source, AcceleratorStream stream, int pixels, KernelViews views, ArrayView<double> splineCoefficients)
     {
         switch (kind)
         {
             case ElementKind.UInt8:
-                _device.Warp(stream, pixels, new UInt8Reader(source), views);
+                _device.Warp(stream, pixels, new UInt8Reader(source), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.UInt16:
-                _device.Warp(stream, pixels, new UInt16Reader(source.Cast<ushort>()), views);
+                _device.Warp(stream, pixels, new UInt16Reader(source.Cast<ushort>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.Int16:
-                _device.Warp(stream, pixels, new Int16Reader(source.Cast<short>()), views);
+                _device.Warp(stream, pixels, new Int16Reader(source.Cast<short>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.Int32:
-                _device.Warp(stream, pixels, new Int32Reader(source.Cast<int>()), views);
+                _device.Warp(stream, pixels, new Int32Reader(source.Cast<int>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             case ElementKind.Float32:
-                _device.Warp(stream, pixels, new Float32Reader(source.Cast<float>()), views);
+                _device.Warp(stream, pixels, new Float32Reader(source.Cast<float>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
             default:
-                _device.Warp(stream, pixels, new Float64Reader(source.Cast<double>()), views);
+                _device.Warp(stream, pixels, new Float64Reader(source.Cast<double>()), views, views.Arguments.Mode, splineCoefficients);
                 break;
         }
     }

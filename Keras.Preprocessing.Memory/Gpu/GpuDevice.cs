@@ -4,6 +4,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.PixelMath;
 using Keras.Preprocessing.Memory.Sources;
 
@@ -20,7 +21,8 @@ internal sealed class GpuDevice
     private static readonly object RegistryGate = new();
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
-    private readonly ConcurrentDictionary<Type, Delegate> _warpKernels = new();
+    private readonly ConcurrentDictionary<(Type Source, FillMode Mode), Delegate> _warpKernels = new();
+    private readonly ConcurrentDictionary<(Type Source, FillMode Mode), SplineLaunchers> _splineKernels = new();
     private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews, int>> _statistics;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _combine;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
@@ -85,27 +87,27 @@ internal sealed class GpuDevice
     /// find them compiled). Called at <c>flow()</c> so a driver that cannot load them fails where "auto" can still
     /// choose the CPU, not at the first batch.
     /// </summary>
-    public void CompileKernels(ElementKind kind)
+    public void CompileKernels(ElementKind kind, FillMode mode, int order)
     {
         switch (kind)
         {
             case ElementKind.UInt8:
-                WarpKernel<UInt8Reader>();
+                CompileWarp<UInt8Reader>(mode, order);
                 break;
             case ElementKind.UInt16:
-                WarpKernel<UInt16Reader>();
+                CompileWarp<UInt16Reader>(mode, order);
                 break;
             case ElementKind.Int16:
-                WarpKernel<Int16Reader>();
+                CompileWarp<Int16Reader>(mode, order);
                 break;
             case ElementKind.Int32:
-                WarpKernel<Int32Reader>();
+                CompileWarp<Int32Reader>(mode, order);
                 break;
             case ElementKind.Float32:
-                WarpKernel<Float32Reader>();
+                CompileWarp<Float32Reader>(mode, order);
                 break;
             default:
-                WarpKernel<Float64Reader>();
+                CompileWarp<Float64Reader>(mode, order);
                 break;
         }
 
@@ -131,19 +133,73 @@ internal sealed class GpuDevice
         }
     }
 
-    /// <summary>Launches the warp kernel, specialised for the source's dtype (compiled on first use), on one thread per output pixel.</summary>
-    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views)
+    /// <summary>
+    /// Launches the warp kernel, specialised for the source's dtype and the fill mode (each combination compiled on
+    /// first use, so a flow loads only the one it needs), on one thread per output pixel.
+    /// </summary>
+    /// <remarks>
+    /// Orders 2-5 run the spline kernels instead (<see cref="SplineKernels"/>): pad, prefilter along columns then
+    /// rows into <paramref name="splineCoefficients"/>, then sample.
+    /// </remarks>
+    public void Warp<TSource>(AcceleratorStream stream, int pixels, TSource source, KernelViews views, FillMode mode, ArrayView<double> splineCoefficients = default)
         where TSource : struct, IElementReader
     {
-        WarpKernel<TSource>()(stream, pixels, source, views);
+        if (views.Arguments.Order >= 2)
+        {
+            var spline = SplineKernel<TSource>(mode);
+            var g = views.Arguments.Geometry;
+            int pad = BoundaryModes.PrefilterPadOf(mode);
+            int samples = pixels / (g.Rows * g.Cols);
+            int planes = samples * g.Channels;
+            ((Action<AcceleratorStream, Index1D, TSource, KernelViews, ArrayView<double>>)spline.Pad)(stream, (int)splineCoefficients.Length, source, views, splineCoefficients);
+            var filter = (Action<AcceleratorStream, Index1D, KernelViews, ArrayView<double>, int>)spline.Filter;
+            filter(stream, planes * (g.Cols + (2 * pad)), views, splineCoefficients, 1);
+            filter(stream, planes * (g.Rows + (2 * pad)), views, splineCoefficients, 0);
+            ((Action<AcceleratorStream, Index1D, TSource, KernelViews, ArrayView<double>>)spline.Warp)(stream, pixels, source, views, splineCoefficients);
+            return;
+        }
+
+        WarpKernel<TSource>(mode)(stream, pixels, source, views);
     }
 
-    /// <summary>The warp kernel for <typeparamref name="TSource"/>: the one place it is loaded (compiled on first use, then cached).</summary>
-    private Action<AcceleratorStream, Index1D, TSource, KernelViews> WarpKernel<TSource>()
+    /// <summary>
+    /// The warp kernel for <typeparamref name="TSource"/> and <paramref name="mode"/>: the one place it is loaded
+    /// (compiled on first use, then cached), so a flow loads only the combination it needs.
+    /// </summary>
+    private Action<AcceleratorStream, Index1D, TSource, KernelViews> WarpKernel<TSource>(FillMode mode)
         where TSource : struct, IElementReader =>
         (Action<AcceleratorStream, Index1D, TSource, KernelViews>)_warpKernels.GetOrAdd(
-            typeof(TSource),
-            _ => Accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp));
+            (typeof(TSource), mode),
+            key =>
+            {
+                var loader = new WarpKernelLoader<TSource>(Accelerator);
+                return BoundaryModes.Dispatch<WarpKernelLoader<TSource>, Delegate>(key.Mode, ref loader);
+            });
+
+    /// <summary>The spline kernels (orders 2-5) for <typeparamref name="TSource"/> and <paramref name="mode"/>, loaded together on first use.</summary>
+    private SplineLaunchers SplineKernel<TSource>(FillMode mode)
+        where TSource : struct, IElementReader =>
+        _splineKernels.GetOrAdd(
+            (typeof(TSource), mode),
+            key =>
+            {
+                var loader = new SplineKernelLoader<TSource>(Accelerator);
+                return BoundaryModes.Dispatch<SplineKernelLoader<TSource>, SplineLaunchers>(key.Mode, ref loader);
+            });
+
+    /// <summary>Compiles the warp (or spline) kernels for one source reader, mode and order.</summary>
+    private void CompileWarp<TSource>(FillMode mode, int order)
+        where TSource : struct, IElementReader
+    {
+        if (order >= 2)
+        {
+            _ = SplineKernel<TSource>(mode);
+        }
+        else
+        {
+            _ = WarpKernel<TSource>(mode);
+        }
+    }
 
     /// <summary>
     /// Thread groups per image for the statistics passes: enough groups in the batch to give every multiprocessor
@@ -185,6 +241,29 @@ internal sealed class GpuDevice
     /// <summary>Launches the ZCA kernel on one thread per element: <see cref="KernelViews.Images"/> times the components into <paramref name="output"/>.</summary>
     public void Whiten(AcceleratorStream stream, int elements, KernelViews views, ArrayView<float> components, ArrayView<float> output) =>
         _whiten.Value(stream, elements, views, components, output);
+
+    /// <summary>Loads <see cref="AugmentationKernels.Warp{TSource, TMode}"/> for the mode's strategy type.</summary>
+    private readonly struct WarpKernelLoader<TSource>(Accelerator accelerator) : IBoundaryModeVisitor<Delegate>
+        where TSource : struct, IElementReader
+    {
+        public Delegate Visit<TMode>()
+            where TMode : struct, IBoundaryMode =>
+            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp<TSource, TMode>);
+    }
+
+    /// <summary>The three spline kernels of one (dtype, mode), loaded together on first use.</summary>
+    private sealed record SplineLaunchers(Delegate Pad, Delegate Filter, Delegate Warp);
+
+    /// <summary>Loads <see cref="SplineKernels"/> for the mode's strategy type.</summary>
+    private readonly struct SplineKernelLoader<TSource>(Accelerator accelerator) : IBoundaryModeVisitor<SplineLaunchers>
+        where TSource : struct, IElementReader
+    {
+        public SplineLaunchers Visit<TMode>()
+            where TMode : struct, IBoundaryMode => new(
+            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.Pad<TSource, TMode>),
+            accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<double>, int>(SplineKernels.FilterLines<TMode>),
+            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.WarpSpline<TSource, TMode>));
+    }
 
     /// <summary>
     /// Gives a user's share back. The device stays in the process-wide cache with its context and compiled

@@ -47,11 +47,11 @@ internal sealed record AugmentationSettings(
             throw new ArgumentException($"`cval` should be a finite float. Received: {Cval}", "cval");
         }
 
-        if (InterpolationOrder is not (0 or 1))
+        if (InterpolationOrder is < 0 or > 5)
         {
+            // scipy.ndimage's message for the same mistake.
             throw new ArgumentException(
-                "`interpolation_order` should be 0 (nearest) or 1 (bilinear); spline orders 2-5 are not supported. " +
-                $"Received: {InterpolationOrder}",
+                $"`interpolation_order` should be a spline order in the range 0-5 (0 nearest, 1 bilinear, 2-5 B-splines). Received: {InterpolationOrder}",
                 "interpolation_order");
         }
     }

@@ -15,7 +15,7 @@ internal static class KerasAffine
         Matrix3? m = null;
         if (p.Theta != 0)
         {
-            double t = p.Theta * Math.PI / 180.0; // numpy's deg2rad
+            double t = p.Theta * (Math.PI / 180.0); // numpy's deg2rad: x * (pi / 180), one rounding of the constant first
             double c = Math.Cos(t), s = Math.Sin(t);
             m = Multiply(m, new Matrix3(c, -s, 0, s, c, 0));
         }
@@ -27,7 +27,7 @@ internal static class KerasAffine
 
         if (p.Shear != 0)
         {
-            double s = p.Shear * Math.PI / 180.0;
+            double s = p.Shear * (Math.PI / 180.0); // numpy's deg2rad
             m = Multiply(m, new Matrix3(1, -Math.Sin(s), 0, 0, Math.Cos(s), 0));
         }
 

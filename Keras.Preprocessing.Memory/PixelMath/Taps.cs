@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
-using Keras.Preprocessing.Memory.Parameters;
 
 namespace Keras.Preprocessing.Memory.PixelMath;
 
 /// <summary>
-/// The four input samples an output pixel blends, and their weights: the per-pixel core of the warp. The same
-/// <see cref="Compute"/> and <see cref="Blend"/> run in the CPU loops and in the ILGPU kernel.
+/// The input samples an order-0 or order-1 output pixel reads, and their weights: the per-pixel core of the warp.
+/// The same <see cref="Compute{TMode}"/> and <see cref="Blend"/> run in the CPU loops and in the ILGPU kernel.
+/// A tap index of -1 reads <c>cval</c> (grid-constant).
 /// </summary>
 internal readonly struct Taps
 {
@@ -41,38 +41,49 @@ internal readonly struct Taps
         IsOutside = outside;
     }
 
+    /// <summary>True when every tap reads the image (none is <c>cval</c>).</summary>
+    public bool AllInside => (Row0 | Row1 | Col0 | Col1) >= 0;
+
     /// <summary>
-    /// The taps for input coordinate (row, col) in an image of rows × cols, under scipy's rules for
-    /// <paramref name="mode"/> and spline <paramref name="order"/> 0 (nearest: floor(x + 0.5)) or 1 (bilinear).
+    /// The taps for input coordinate (row, col) in an image of rows × cols, as scipy 1.10 chooses them for the mode
+    /// <typeparamref name="TMode"/> and spline <paramref name="order"/> 0 (start = floor(x + 0.5)) or 1 (floor(x)):
+    /// fold the coordinate, then map each tap index.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Taps Compute(double row, double col, int rows, int cols, FillMode mode, int order)
+    public static Taps Compute<TMode>(double row, double col, int rows, int cols, int order)
+        where TMode : struct, IBoundaryMode
     {
-        double y = BoundaryMapping.MapCoordinate(row, rows, mode);
-        double x = BoundaryMapping.MapCoordinate(col, cols, mode);
-        if (mode == FillMode.Constant && (y == BoundaryMapping.Outside || x == BoundaryMapping.Outside))
+        var mode = default(TMode);
+        double y = mode.MapCoordinate(row, rows);
+        double x = mode.MapCoordinate(col, cols);
+        if (double.IsNaN(y) || double.IsNaN(x))
         {
-            return new Taps(0, 0, 0, 0, 0, 0, 1);
+            return new Taps(0, 0, 0, 0, 0, 0, 1); // NaN: constant mode outside the image
         }
 
         if (order == 0)
         {
-            int r = BoundaryMapping.ClampIndex((long)Math.Floor(y + 0.5), rows);
-            int c = BoundaryMapping.ClampIndex((long)Math.Floor(x + 0.5), cols);
+            int r = MapTap<TMode>((long)Math.Floor(y + 0.5), rows);
+            int c = MapTap<TMode>((long)Math.Floor(x + 0.5), cols);
             return new Taps(r, r, c, c, 0, 0, 0);
         }
 
         double fy = Math.Floor(y), fx = Math.Floor(x);
         long iy = (long)fy, ix = (long)fx;
         return new Taps(
-            BoundaryMapping.ClampIndex(iy, rows),
-            BoundaryMapping.ClampIndex(iy + 1, rows),
-            BoundaryMapping.ClampIndex(ix, cols),
-            BoundaryMapping.ClampIndex(ix + 1, cols),
+            MapTap<TMode>(iy, rows),
+            MapTap<TMode>(iy + 1, rows),
+            MapTap<TMode>(ix, cols),
+            MapTap<TMode>(ix + 1, cols),
             (float)(y - fy),
             (float)(x - fx),
             0);
     }
+
+    /// <summary>A tap inside the image reads itself under every mode; only the others go through the mode's mapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int MapTap<TMode>(long i, int n)
+        where TMode : struct, IBoundaryMode => i >= 0 && i < n ? (int)i : default(TMode).MapTap(i, n);
 
     /// <summary>Bilinear blend of the four samples (top-left, top-right, bottom-left, bottom-right).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
