@@ -39,6 +39,7 @@ internal static class LayerRules
     [
         "ImageDataGenerator", "KerasIterator", "NumpyArrayIterator", "FileImageIterator", "DataFrameIterator", "DirectoryIterator",
         "KerasSequence", "KerasIteratorInterop", "IteratorSequence", "ImageUtils", "KerasUtils", "Preview", "Batch", "DeviceBatch",
+        "NumpyRandom",
     ];
 
     private static readonly string[] EntryPointUsers = ["Iterators", "Visualization"];
