@@ -8,7 +8,7 @@ using KerasMemory.Bench;
 // KerasMemory benchmark (issues 3 and 13): ours vs keras_preprocessing 1.1.0, OpenCV warpAffine on 1 and on as many
 // threads as ours, and copy/convert floors on 1 and as many threads, same data, one invocation; ZCA flow and fit.
 // Usage: dotnet run -c Release --project bench [-- --quick] [--python PATH] [--reps N]
-//                                              [--cases 64x64,224x224,cifar,zca] [--no-rss]
+//                                              [--cases 64x64,224x224,512x512,cifar,zca] [--no-rss]
 //        --profile NAME SECONDS [PREFETCH [WORKERS]] [--no-dispose]: ours alone, epochs in a loop (for perf record /
 //        dotnet-trace); --no-dispose drops each batch undisposed (the Keras idiom), and it prints GC counts and pauses.
 // Internal: --rss-child NAME COUNT [dispose] (one isolated epoch for the peak-RSS figure).
@@ -391,6 +391,7 @@ internal static class Harness
         Check(rows, "224x224", r => r.Median(Ours) / r.Median(Keras), 40, "ours (no Dispose)/Keras at 224x224");
         Check(rows, "224x224", r => r.Median(Ours) / r.Median(OpenCvN), 3, "ours/OpenCV at equal threads at 224x224");
         Check(rows, "224x224", r => r.Median(Ours) / r.Median(FloorN), 0.4, "ours/float32 copy floor at equal threads at 224x224");
+        Check(rows, "512x512", r => r.Median(Ours) / r.Median(FloorN), 0.4, "ours/float32 copy floor at equal threads at 512x512");
         foreach (var name in new[] { "64x64", "224x224", "cifar" })
         {
             Check(rows, name, r => r.Median(Ours) / r.Median(OursDisposed), 0.9, $"no Dispose/Dispose at {name}");

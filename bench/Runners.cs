@@ -186,14 +186,33 @@ internal static unsafe class Runners
             var cpu = self.TotalProcessorTime;
             var pause = GC.GetTotalPauseDuration();
             int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+            int poolCollections = generator.Buffers.Collections, poolAllocations = generator.Buffers.Allocations;
+            long faults = MinorFaults();
+            var reclaim = generator.Buffers.ReclaimTime;
             var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers, dispose: dispose);
             self.Refresh();
             double cpuMicros = (self.TotalProcessorTime - cpu).TotalMicroseconds / images;
             Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img, GCs gen0/1/2 " +
-                $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F1} ms");
+                $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F1} ms, " +
+                $"pool collections {generator.Buffers.Collections - poolCollections}, new buffers {generator.Buffers.Allocations - poolAllocations}, page faults {MinorFaults() - faults}, reclaim {(generator.Buffers.ReclaimTime - reclaim).TotalMilliseconds:F1} ms of {s * 1000:F0} ms");
         }
 
         return 0;
+    }
+
+    /// <summary>Minor page faults of this process so far (/proc/self/stat field 10), or 0 off Linux.</summary>
+    private static long MinorFaults()
+    {
+        const string Path = "/proc/self/stat";
+        if (!File.Exists(Path))
+        {
+            return 0;
+        }
+
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        string stat = File.ReadAllText(Path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A kB figure from /proc/self/status (VmRSS, VmHWM), or -1 off Linux.</summary>

@@ -33,6 +33,41 @@ public sealed class UndisposedBatchTests
     }
 
     [TestMethod]
+    public void DroppedBatchesComeBackWithoutFreshBuffers()
+    {
+        // Each collection must hand back every batch dropped since the previous one (the caller holds only the
+        // last), so after the first slack's worth the pool allocates nothing new: no fresh pages to fault in.
+        using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
+        var generator = new ImageDataGenerator(rotation_range: 10);
+        using var it = generator.flow(x, batch_size: 32, seed: 3);
+        long batchBytes = 32L * 64 * 64 * 3 * sizeof(float);
+        for (int i = 0; i < 400; i++)
+        {
+            _ = Next(it);
+        }
+
+        // 400 without reuse; the slack's worth plus the held batch (and one a stack slot may keep) with it.
+        Assert.IsLessThanOrEqualTo((int)((8L << 20) / batchBytes) + 4, generator.Buffers.Allocations, "dropped batches come back, no fresh buffers");
+        Assert.IsGreaterThanOrEqualTo(400 / ((int)((8L << 20) / batchBytes) + 2), generator.Buffers.Collections, "one collection per slack's worth");
+    }
+
+    [TestMethod]
+    public void DisposedBatchesReuseOneBuffer()
+    {
+        using var x = TestData.IndexedImages(64, rows: 16, cols: 16);
+        var generator = new ImageDataGenerator(rotation_range: 10);
+        using var it = generator.flow(x, batch_size: 8, seed: 3);
+        for (int i = 0; i < 50; i++)
+        {
+            using var b = it.next();
+        }
+
+        Assert.AreEqual(1, generator.Buffers.Allocations);
+        Assert.AreEqual(0, generator.Buffers.Collections);
+        Assert.AreEqual(0L, generator.Buffers.OutstandingBytes);
+    }
+
+    [TestMethod]
     public void HeldBatchesAndViewsAreNeverOverwritten()
     {
         using var x = TestData.IndexedImages(64, rows: 64, cols: 64);

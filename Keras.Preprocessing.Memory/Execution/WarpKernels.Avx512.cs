@@ -19,7 +19,7 @@ internal static unsafe partial class WarpKernels
     /// of eight, and a final group of four.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end)
+    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
         var lanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
@@ -51,6 +51,7 @@ internal static unsafe partial class WarpKernels
                 break;
             }
 
+            prefetch.Step();
             float* o = outRow + (c * channels);
             BlendFour(src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
             if (!both)

@@ -18,11 +18,11 @@ internal static unsafe partial class WarpKernels
     /// pixels are computed together (the same double products and sums, truncations and float roundings).
     /// With 3 channels the fourth lane reads the next source pixel's first value (discarded); a pixel whose
     /// bottom-right read would pass the image's end stops the loop, and the caller's scalar loop goes on from the
-    /// returned column.
+    /// returned column. Each group of pixels also issues a few of <paramref name="prefetch"/>'s paced requests.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WarpPackedBilinear<T>(
-        T* src, float* outRow, int rs, int channels, int imageSize, double y, double dy, double x, double dx, int c0, int end, int wideEnd, bool wideVectors)
+        T* src, float* outRow, int rs, int channels, int imageSize, double y, double dy, double x, double dx, int c0, int end, int wideEnd, bool wideVectors, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
         // Highest element offset of a pixel's top-left tap whose bottom-right 4-lane load stays in the image.
@@ -30,7 +30,7 @@ internal static unsafe partial class WarpKernels
         int c = c0;
         if (wideVectors && Avx512F.IsSupported)
         {
-            c = WarpPackedBilinearAvx512(src, outRow, rs, channels, lastTopLeft, y, dy, x, dx, c, wideEnd);
+            c = WarpPackedBilinearAvx512(src, outRow, rs, channels, lastTopLeft, y, dy, x, dx, c, wideEnd, ref prefetch);
         }
 
         if (Avx.IsSupported)
@@ -54,6 +54,8 @@ internal static unsafe partial class WarpKernels
                 {
                     break;
                 }
+
+                prefetch.Step();
 
                 float* o = outRow + (c * channels);
                 BlendPixel(src + offsets.ToScalar(), o, rs, channels, Broadcast(wy, 0), Broadcast(wx, 0));

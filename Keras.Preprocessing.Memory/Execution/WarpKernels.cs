@@ -80,13 +80,13 @@ internal static unsafe partial class WarpKernels
             }
             else
             {
-                WarpRow<T, TC, TMode>(src, dst + ((long)r * g.RowStride), g, grid, cval, order, r, wideVectors);
+                WarpRow<T, TC, TMode>(src, dst + ((long)r * g.RowStride), g, grid, cval, order, r, wideVectors, ref prefetch);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRow<T, TC, TMode>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int r, bool wideVectors)
+    private static void WarpRow<T, TC, TMode>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int r, bool wideVectors, ref SourcePrefetch prefetch)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
@@ -126,7 +126,7 @@ internal static unsafe partial class WarpKernels
         if (packed)
         {
             c = order == 1
-                ? WarpPackedBilinear(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit), Math.Min(c1, cols - (channels == 4 ? 0 : 2)), wideVectors)
+                ? WarpPackedBilinear(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit), Math.Min(c1, cols - (channels == 4 ? 0 : 2)), wideVectors, ref prefetch)
                 : WarpPackedNearest(src, outRow, rs, channels, g.Size, exact, c0, Math.Min(c1, spillLimit));
         }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using NumSharp;
 using NumSharp.Backends.Unmanaged;
 
@@ -10,17 +12,23 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// A batch buffer comes back to the pool when nothing can read it any more: when the caller disposes the batch,
 /// or — the Keras idiom <c>var (x, y) = it.next();</c> with no Dispose — when the garbage collector finds its
 /// array unreachable. The arrays are NumSharp memory blocks over the pooled (pinned) buffer whose release
-/// action hands the buffer back; NumSharp runs that action when the last reference is released or, as a safety
-/// net, when the block's disposer is finalized, which happens only once no NDArray, view or storage alias of it
-/// is left. So a batch the caller still holds, in any form, is never overwritten.
+/// action hands the buffer back. Every NDArray, view and storage alias of the batch shares one memory block
+/// and through it that release delegate, so the delegate is reachable exactly as long as some alias of the
+/// batch is: the pool tracks it with a short weak handle, and a buffer whose handle the collector cleared is
+/// free again as soon as the collection returns. So a batch the caller still holds, in any form, is never
+/// overwritten. (Only an object that is itself being finalized may still reach it: a finalizer must not read
+/// a dropped batch.)
 /// <para>
 /// Without the pool the idiom allocated a fresh buffer per batch: at 224x224 that is 19 MB of new memory per
 /// batch, first-touched page by page (4,700 page faults and the kernel zeroing each page) — 74% of the CPU time
-/// in the kernel and 3-10x slower than a reused buffer (docs/performance.md, issue 13). Left to itself the collector seldom runs (a batch is a few
-/// small managed objects plus memory it does not see), so once <see cref="Slack"/> bytes are out in undisposed
-/// batches beyond what was still live at the last check, renting collects the young generations and waits for
-/// the finalizers that hand dropped buffers back. Buffers the caller really keeps only raise that mark, so a
-/// caller that holds many batches does not make every rent collect.
+/// in the kernel and 3-10x slower than a reused buffer (docs/performance.md, issue 13). Left to itself the
+/// collector seldom runs (a batch is a few small managed objects plus memory it does not see), so once
+/// <see cref="Slack"/> bytes are out in undisposed batches beyond what was still live at the last check,
+/// renting runs a collection. It is a gen-0 collection while the batches are small: every batch dropped since
+/// the last one is still young, and clearing the weak handles needs no finalizer (NumSharp's own finalizers
+/// would release a dropped block only two collections later, from gen 1). The batch the caller holds at that
+/// moment survives into gen 1, so every few collections one is a gen-1 collection. Buffers the caller really
+/// keeps only raise the live mark, so a caller that holds many batches does not make every rent collect.
 /// </para>
 /// </remarks>
 internal sealed unsafe class BufferPool
@@ -36,20 +44,32 @@ internal sealed unsafe class BufferPool
 
     private const int MinSlackBuffers = 3;
 
-    // Plain collections under a lock: the release action also runs on the finalizer thread, possibly while the pool
-    // itself is being finalized, so nothing here may own finalizable state (ConcurrentBag's ThreadLocal does).
+    // Plain collections under one lock: the release action also runs on the finalizer thread, possibly while the
+    // pool itself is being finalized, so nothing here may own finalizable state (ConcurrentBag's ThreadLocal does).
     private readonly Dictionary<int, Stack<float[]>> _free = [];
+    private readonly List<Lease> _leases = [];
     private readonly Lock _gate = new();
+
+    // Only one renter collects at a time; the others find its reclaimed buffers.
+    private readonly Lock _collecting = new();
 
     // Bytes in batches handed out and not yet returned; the outstanding bytes found live after the last collection.
     private long _outstanding;
     private long _liveMark;
+    private int _allocations;
+    private long _reclaimTicks;
 
     /// <summary>Bytes of batch buffers handed out and not yet back (tests, diagnostics).</summary>
     internal long OutstandingBytes => Interlocked.Read(ref _outstanding);
 
     /// <summary>How many times renting asked the collector for dropped batches (tests, diagnostics).</summary>
     internal int Collections { get; private set; }
+
+    /// <summary>How many buffers renting had to allocate because none was free (tests, diagnostics).</summary>
+    internal int Allocations => Volatile.Read(ref _allocations);
+
+    /// <summary>Time spent in renting's collections and handle scans, all threads together (diagnostics).</summary>
+    internal TimeSpan ReclaimTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _reclaimTicks));
 
     /// <summary>
     /// A buffer of <paramref name="length"/> floats: a returned one if any, else (after reclaiming dropped batches
@@ -64,56 +84,32 @@ internal sealed unsafe class BufferPool
         }
 
         long bytes = (long)length * sizeof(float);
-        if (Interlocked.Read(ref _outstanding) - Interlocked.Read(ref _liveMark) >= SlackBytes(bytes))
+        if (Unclaimed() >= SlackBytes(bytes))
         {
-            lock (_gate)
+            lock (_collecting)
             {
                 if (TryTake(length) is { } again)
                 {
                     return again;
                 }
 
-                if (Interlocked.Read(ref _outstanding) - Interlocked.Read(ref _liveMark) >= SlackBytes(bytes))
+                if (Unclaimed() >= SlackBytes(bytes) && Reclaim(length) is { } reclaimed)
                 {
-                    // Gen 1 as well: a batch still held during one collection is promoted, then dropped. Twice when
-                    // the first brings nothing back: NumSharp's finalizers release a dropped array's memory block in
-                    // two steps (the NDArray's finalizer drops its reference, the block's disposer is finalized in a
-                    // later collection).
-                    for (int pass = 0; pass < 2; pass++)
-                    {
-                        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-                        GC.WaitForPendingFinalizers();
-                        Collections++;
-                        Interlocked.Exchange(ref _liveMark, Interlocked.Read(ref _outstanding));
-                        if (TryTake(length) is { } reclaimed)
-                        {
-                            return reclaimed;
-                        }
-                    }
+                    return reclaimed;
                 }
             }
         }
 
+        Interlocked.Increment(ref _allocations);
         return GC.AllocateUninitializedArray<float>(length, pinned: true);
     }
 
     /// <summary>A buffer that was rented but will not be wrapped (e.g. converted to float64 and dropped).</summary>
     public void Return(float[] buffer)
     {
-        // Keep as many as one collection can hand back (the slack), else they would be dropped and their
-        // replacements faulted in afresh.
-        long bytes = (long)buffer.Length * sizeof(float);
-        lock (_free)
+        lock (_gate)
         {
-            if (!_free.TryGetValue(buffer.Length, out var stack))
-            {
-                _free[buffer.Length] = stack = new Stack<float[]>();
-            }
-
-            if (stack.Count < Math.Max(KeptPerLength, 2 + (SlackBytes(bytes) / bytes)))
-            {
-                stack.Push(buffer);
-            }
+            Push(buffer);
         }
     }
 
@@ -123,32 +119,122 @@ internal sealed unsafe class BufferPool
     /// </summary>
     public NDArray Wrap(float[] buffer, long[] shape)
     {
-        // Pinned (Rent allocates on the pinned heap), so the address is stable for the buffer's lifetime; the release
-        // action's closure keeps the array alive for as long as the memory block is reachable.
+        // Pinned (Rent allocates on the pinned heap), so the address is stable for the buffer's lifetime; the lease
+        // keeps the array alive until it is back.
         float* address = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref buffer[0]);
-        long bytes = (long)buffer.Length * sizeof(float);
-        Interlocked.Add(ref _outstanding, bytes);
-        int released = 0;
-        var block = new UnmanagedMemoryBlock<float>(address, buffer.Length, () =>
+        var lease = new Lease(this, buffer);
+        Action release = lease.Release;
+        lock (_gate)
         {
-            // Release and the finalizer safety net cannot both fire, but stay idempotent anyway.
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                Interlocked.Add(ref _outstanding, -bytes);
-                Interlocked.Exchange(ref _liveMark, Math.Min(Interlocked.Read(ref _liveMark), Interlocked.Read(ref _outstanding)));
-                Return(buffer);
-            }
-        });
+            lease.Handle = GCHandle.Alloc(release, GCHandleType.Weak);
+            lease.Slot = _leases.Count;
+            _leases.Add(lease);
+            _outstanding += lease.Bytes;
+        }
+
+        var block = new UnmanagedMemoryBlock<float>(address, buffer.Length, release);
         return new NDArray(new ArraySlice<float>(block), new Shape(shape));
     }
 
     private static long SlackBytes(long bufferBytes) => Math.Max(Slack, MinSlackBuffers * bufferBytes);
 
+    private long Unclaimed()
+    {
+        lock (_gate)
+        {
+            return _outstanding - _liveMark;
+        }
+    }
+
+    /// <summary>
+    /// A gen-1 collection, then every wrapped buffer whose release delegate it found unreachable comes back. Gen 1,
+    /// not 0: the batch the caller held at the previous collection was promoted to gen 1 by it.
+    /// </summary>
+    private float[]? Reclaim(int length)
+    {
+        long started = Stopwatch.GetTimestamp();
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        Collections++;
+        lock (_gate)
+        {
+            TakeBackUnreachable();
+            _liveMark = _outstanding;
+            var buffer = TakeFree(length);
+            Interlocked.Add(ref _reclaimTicks, Stopwatch.GetTimestamp() - started);
+            return buffer;
+        }
+    }
+
+    /// <summary>Under the gate: every lease whose release delegate is gone comes back (its finalizer's release is then a no-op).</summary>
+    private void TakeBackUnreachable()
+    {
+        for (int i = _leases.Count - 1; i >= 0; i--)
+        {
+            var lease = _leases[i];
+            if (lease.Handle.Target is null && Interlocked.Exchange(ref lease.Released, 1) == 0)
+            {
+                Remove(lease);
+            }
+        }
+    }
+
+    /// <summary>Under the gate: ends a lease (released or found unreachable) and keeps its buffer.</summary>
+    private void Remove(Lease lease)
+    {
+        lease.Handle.Free();
+        var last = _leases[^1];
+        _leases[lease.Slot] = last;
+        last.Slot = lease.Slot;
+        _leases.RemoveAt(_leases.Count - 1);
+        _outstanding -= lease.Bytes;
+        _liveMark = Math.Min(_liveMark, _outstanding);
+        Push(lease.Buffer);
+    }
+
+    /// <summary>Under the gate: keeps as many buffers as one collection can hand back (the slack), else they would be dropped and their replacements faulted in afresh.</summary>
+    private void Push(float[] buffer)
+    {
+        long bytes = (long)buffer.Length * sizeof(float);
+        if (!_free.TryGetValue(buffer.Length, out var stack))
+        {
+            _free[buffer.Length] = stack = new Stack<float[]>();
+        }
+
+        if (stack.Count < Math.Max(KeptPerLength, 2 + (SlackBytes(bytes) / bytes)))
+        {
+            stack.Push(buffer);
+        }
+    }
+
     private float[]? TryTake(int length)
     {
-        lock (_free)
+        lock (_gate)
         {
-            return _free.TryGetValue(length, out var stack) && stack.TryPop(out var buffer) ? buffer : null;
+            return TakeFree(length);
+        }
+    }
+
+    private float[]? TakeFree(int length) =>
+        _free.TryGetValue(length, out var stack) && stack.TryPop(out var buffer) ? buffer : null;
+
+    /// <summary>One wrapped buffer out with a caller: its release runs on Dispose, or from NumSharp's finalizer after the pool took it back.</summary>
+    private sealed class Lease(BufferPool pool, float[] buffer)
+    {
+        public readonly float[] Buffer = buffer;
+        public readonly long Bytes = (long)buffer.Length * sizeof(float);
+        public GCHandle Handle;
+        public int Slot;
+        public int Released;
+
+        public void Release()
+        {
+            if (Interlocked.Exchange(ref Released, 1) == 0)
+            {
+                lock (pool._gate)
+                {
+                    pool.Remove(this);
+                }
+            }
         }
     }
 }
