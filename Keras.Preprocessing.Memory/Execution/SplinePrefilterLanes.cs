@@ -70,7 +70,8 @@ internal static unsafe class SplinePrefilterLanes
 
             for (int i = 1; i < n; i++)
             {
-                double* a = c + (i * stride), b = c + ((n - 1 - i) * stride);
+                // The last term reads the partial sum, as scipy 1.10 does (see SplinePrefilter.InitCausalReflect).
+                double* a = c + (i * stride), b = i == n - 1 ? acc : c + ((n - 1 - i) * stride);
                 for (int l = 0; l < lanes; l++)
                 {
                     acc[l] += zi * (a[l] + (zn * b[l]));
