@@ -20,18 +20,26 @@ public sealed class GpuKernelCompilationTests
     private static readonly string[] Modes =
         ["ConstantMode", "NearestMode", "ReflectMode", "WrapMode", "MirrorMode", "GridWrapMode", "GridConstantMode"];
 
-    /// <summary>The warp for every source dtype (one mode) and every boundary mode (one dtype), then the other kernels.</summary>
+    private static readonly string[] PointSamplers = ["NearestSampler", "LinearSampler"];
+
+    private static readonly string[] SplineSamplers = ["QuadraticSampler", "CubicSampler", "QuarticSampler", "QuinticSampler"];
+
+    /// <summary>
+    /// The warp for every source dtype (one mode, one sampler), every boundary mode and every order-0/1 sampler
+    /// (one dtype), the spline warp for every mode (one order) and every order (one mode), then the other kernels.
+    /// </summary>
     public static IEnumerable<object[]> Kernels =>
-        Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode>" })
-            .Concat(Modes.Select(m => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m}>" }))
-            .Concat(Modes.Select(m => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<Float32Reader,{m}>" }))
+        Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode,LinearSampler>" })
+            .Concat(Modes.SelectMany(m => PointSamplers.Select(p => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m},{p}>" })))
+            .Concat(Modes.Select(m => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<Float32Reader,{m},CubicSampler>" }))
+            .Concat(SplineSamplers.Select(o => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<UInt8Reader,ReflectMode,{o}>" }))
+            .Concat(SplineSamplers.Select(o => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<ReflectMode,{o}>" }))
             .Concat(
             [
                 [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<UInt8Reader,NearestMode>"],
                 [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<Float64Reader,GridConstantMode>"],
-                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<GridWrapMode>"],
-                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<ReflectMode>"],
-                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<MirrorMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<GridWrapMode,QuinticSampler>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<MirrorMode,QuadraticSampler>"],
                 [nameof(AugmentationKernels.ReduceStatistics)],
                 [nameof(AugmentationKernels.CombineStatistics)],
                 [nameof(AugmentationKernels.Finish)],
