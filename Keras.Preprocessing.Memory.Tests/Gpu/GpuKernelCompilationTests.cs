@@ -67,6 +67,19 @@ public sealed class GpuKernelCompilationTests
             StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
         }
 
+        if (kernel.StartsWith(nameof(AugmentationKernels.Warp) + "<", StringComparison.Ordinal)
+            && (kernel.Contains(",NearestMode,", StringComparison.Ordinal) || kernel.Contains(",GridConstantMode,", StringComparison.Ordinal)))
+        {
+            // FMA-proof coordinates: ptxas may fuse a mul.f64 feeding an add.f64, rounding scipy's (r'·m00 + c'·m01)
+            // + offset differently at a tie. These modes fold nothing, so their kernels must multiply no two float64
+            // values (the host rounds the coordinate's products); what is left is the noise extension's scaling by
+            // the constant 2^-53, exact fused or not. The other modes' folding multiplies only whole numbers.
+            var multiply = System.Text.RegularExpressions.Regex.Match(ptx, @"\b(mul|fma|mad)(\.r[nzmp])?\.f64\s+%fd\d+,\s*%fd\d+,\s*%fd\d+");
+            Assert.IsFalse(
+                multiply.Success,
+                $"{kernel}: a float64 multiply in the warp kernel, which ptxas may fuse into the coordinate: ...{(multiply.Success ? ptx.Substring(Math.Max(0, multiply.Index - 600), 700) : string.Empty)}");
+        }
+
         if (kernel == nameof(AugmentationKernels.ReduceStatistics))
         {
             // The per-element loop walks channels by additions (ChannelCursor): no 64-bit division or remainder,

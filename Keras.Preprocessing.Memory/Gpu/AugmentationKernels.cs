@@ -26,7 +26,8 @@ internal static class AugmentationKernels
     /// One thread per output pixel (batch × rows × cols): reads the taps through the sample's grid from the
     /// dataset on the device, combines them and writes every channel of the pixel. Specialised per source dtype,
     /// boundary mode (<typeparamref name="TMode"/>) and order 0 or 1 (<typeparamref name="TSampler"/>), so no mode
-    /// or order switch runs per pixel; the coordinates are scipy's exact ones (<see cref="SamplingGrid.ExactRowAt"/>).
+    /// or order switch runs per pixel; the coordinates are scipy's exact ones, formed without a multiply
+    /// (<see cref="ExactCoordinates"/>) so no fused multiply-add can change them.
     /// </summary>
     public static void Warp<TSource, TMode, TSampler>(Index1D index, TSource source, KernelViews views)
         where TSource : struct, IElementReader
@@ -50,11 +51,11 @@ internal static class AugmentationKernels
 
         if (grid.IsPixelAligned != 0)
         {
-            // Flips only: whole input pixels, no interpolation (the CPU's copy path).
-            long at = src + ((long)(int)grid.RowAt(r, c) * g.RowStride) + ((long)(int)grid.ColAt(r, c) * g.PixelStride);
+            // Flips only: whole input pixels, no interpolation (the CPU's copy path), in integers.
+            long from = src + ((long)grid.WarpedRow(r) * g.RowStride) + ((long)grid.WarpedCol(c) * g.PixelStride);
             for (int ch = 0; ch < g.Channels; ch++)
             {
-                float v = source.Read(at + ((long)ch * g.ChannelStride));
+                float v = source.Read(from + ((long)ch * g.ChannelStride));
                 v = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), views) : v;
                 output[dst + ((long)ch * g.ChannelStride)] = extensions ? AugmentationHooks.ApplyToElement(v, plan.Extensions, r, c, ch) : v;
             }
@@ -62,7 +63,8 @@ internal static class AugmentationKernels
             return;
         }
 
-        var t = Taps.Compute<TMode, TSampler>(grid.ExactRowAt(r, c), grid.ExactColAt(r, c), g.Rows, g.Cols);
+        var at = new ExactCoordinates(views, s, r, c);
+        var t = Taps.Compute<TMode, TSampler>(at.Row(grid), at.Col(grid), g.Rows, g.Cols);
         long top = src + ((long)t.Row0 * g.RowStride), bottom = src + ((long)t.Row1 * g.RowStride);
         long left = (long)t.Col0 * g.PixelStride, right = (long)t.Col1 * g.PixelStride;
         bool topLeftIn = (t.Row0 | t.Col0) >= 0, topRightIn = (t.Row0 | t.Col1) >= 0;

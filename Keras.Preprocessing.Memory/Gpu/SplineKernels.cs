@@ -80,7 +80,7 @@ internal static class SplineKernels
 
         if (grid.IsPixelAligned != 0)
         {
-            long at = ((long)plan.SourceIndex * g.Size) + ((long)(int)grid.RowAt(r, c) * g.RowStride) + ((long)(int)grid.ColAt(r, c) * g.PixelStride);
+            long at = ((long)plan.SourceIndex * g.Size) + ((long)grid.WarpedRow(r) * g.RowStride) + ((long)grid.WarpedCol(c) * g.PixelStride);
             for (int ch = 0; ch < g.Channels; ch++)
             {
                 AugmentationKernels.StoreWarped(source.Read(at + ((long)ch * g.ChannelStride)), s, r, c, ch, dst, plan, views, finish, extensions);
@@ -92,8 +92,9 @@ internal static class SplineKernels
         int pad = default(TMode).PrefilterPad;
         int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad);
         long planeSize = (long)rows * cols;
-        var ay = SplineAxis.Compute<TMode, TSampler>(grid.ExactRowAt(r, c), rows, pad);
-        var ax = SplineAxis.Compute<TMode, TSampler>(grid.ExactColAt(r, c), cols, pad);
+        var exact = new ExactCoordinates(views, s, r, c);
+        var ay = SplineAxis.Compute<TMode, TSampler>(exact.Row(grid), rows, pad);
+        var ax = SplineAxis.Compute<TMode, TSampler>(exact.Col(grid), cols, pad);
         bool outside = (ay.IsOutside | ax.IsOutside) != 0;
         var reader = new ViewCoefficients(coefficients);
         for (int ch = 0; ch < g.Channels; ch++)
