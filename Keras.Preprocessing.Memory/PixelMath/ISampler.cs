@@ -22,14 +22,17 @@ internal interface ISampler
 /// </summary>
 internal interface IPointSampler : ISampler
 {
-    /// <summary>The first tap on an axis at folded coordinate <paramref name="x"/> (scipy's <c>start</c>).</summary>
-    long FirstTap(double x);
+    /// <summary>
+    /// The first tap on an axis at folded coordinate <paramref name="x"/> (scipy's <c>start</c>), as the whole
+    /// float64 it is rounded to, so the weight subtracts it without converting an integer back.
+    /// </summary>
+    double FirstTap(double x);
 
     /// <summary>1 when the pixel also reads the next tap on each axis; 0 when the first is the only one.</summary>
     int SecondTap { get; }
 
     /// <summary>The second tap's weight on an axis at <paramref name="x"/>, whose first tap is <paramref name="first"/>.</summary>
-    float Weight(double x, long first);
+    float Weight(double x, double first);
 
     /// <summary>The output value from the four taps (equal for a one-tap sampler) and the two weights.</summary>
     float Combine(float topLeft, float topRight, float bottomLeft, float bottomRight, float rowWeight, float colWeight);

@@ -16,11 +16,11 @@ internal readonly struct LinearSampler : IPointSampler
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long FirstTap(double x) => (long)Math.Floor(x);
+    public double FirstTap(double x) => Math.Floor(x);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float Weight(double x, long first) => (float)(x - first);
+    public float Weight(double x, double first) => (float)(x - first);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

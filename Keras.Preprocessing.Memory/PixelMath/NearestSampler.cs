@@ -13,11 +13,11 @@ internal readonly struct NearestSampler : IPointSampler
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long FirstTap(double x) => (long)Math.Floor(x + 0.5);
+    public double FirstTap(double x) => Math.Floor(x + 0.5);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public float Weight(double x, long first) => 0;
+    public float Weight(double x, double first) => 0;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

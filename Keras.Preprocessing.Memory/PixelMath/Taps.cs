@@ -64,15 +64,16 @@ internal readonly struct Taps
             return new Taps(0, 0, 0, 0, 0, 0, 1); // NaN: constant mode outside the image
         }
 
-        long iy = sampler.FirstTap(y), ix = sampler.FirstTap(x);
+        double fy = sampler.FirstTap(y), fx = sampler.FirstTap(x);
+        long iy = (long)fy, ix = (long)fx;
         int row0 = MapTap<TMode>(iy, rows), col0 = MapTap<TMode>(ix, cols);
         return new Taps(
             row0,
             sampler.SecondTap != 0 ? MapTap<TMode>(iy + 1, rows) : row0,
             col0,
             sampler.SecondTap != 0 ? MapTap<TMode>(ix + 1, cols) : col0,
-            sampler.Weight(y, iy),
-            sampler.Weight(x, ix),
+            sampler.Weight(y, fy),
+            sampler.Weight(x, fx),
             0);
     }
 
