@@ -3,7 +3,7 @@ using Keras.Preprocessing.Memory.PixelMath;
 
 namespace Keras.Preprocessing.Memory.Tests.Engine;
 
-/// <summary><see cref="Taps.Compute{TMode}"/> for a runtime fill mode, through the library's own dispatch.</summary>
+/// <summary><see cref="Taps.Compute{TMode, TSampler}"/> for a runtime fill mode and order, through the library's own dispatch.</summary>
 internal static class TapsOfMode
 {
     public static Taps Compute(double row, double col, int rows, int cols, FillMode mode, int order)
@@ -35,6 +35,17 @@ internal static class TapsOfMode
     private readonly struct Visitor(double row, double col, int rows, int cols, int order) : IBoundaryModeVisitor<Taps>
     {
         public Taps Visit<TMode>()
-            where TMode : struct, IBoundaryMode => Taps.Compute<TMode>(row, col, rows, cols, order);
+            where TMode : struct, IBoundaryMode
+        {
+            var visitor = new OfSampler<TMode>(row, col, rows, cols);
+            return Samplers.DispatchPoint<OfSampler<TMode>, Taps>(order, ref visitor);
+        }
+    }
+
+    private readonly struct OfSampler<TMode>(double row, double col, int rows, int cols) : IPointSamplerVisitor<Taps>
+        where TMode : struct, IBoundaryMode
+    {
+        public Taps Visit<TSampler>()
+            where TSampler : struct, IPointSampler => Taps.Compute<TMode, TSampler>(row, col, rows, cols);
     }
 }

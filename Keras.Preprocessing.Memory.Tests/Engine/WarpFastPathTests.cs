@@ -9,7 +9,7 @@ namespace Keras.Preprocessing.Memory.Tests.Engine;
 
 /// <summary>
 /// The CPU engine's fast paths (vectorized interior, edge runs, row blocks, uint8 specializations) against the
-/// single definition of the math: <see cref="Taps.Compute{TMode}"/> and <see cref="Taps.Blend"/> for every pixel at
+/// single definition of the math: <see cref="Taps.Compute{TMode, TSampler}"/> and <see cref="Taps.Blend"/> for every pixel at
 /// scipy's exact coordinate (<see cref="SamplingGrid.ExactRowAt"/>). Order 0 must agree bit for bit (the same pixel,
 /// ties included). The bilinear interior runs on the incremental form of the grid, a few ulps from the exact
 /// coordinate, with every tap inside the image, so order 1 agrees to the rounding of the float weights.

@@ -20,18 +20,26 @@ public sealed class GpuKernelCompilationTests
     private static readonly string[] Modes =
         ["ConstantMode", "NearestMode", "ReflectMode", "WrapMode", "MirrorMode", "GridWrapMode", "GridConstantMode"];
 
-    /// <summary>The warp for every source dtype (one mode) and every boundary mode (one dtype), then the other kernels.</summary>
+    private static readonly string[] PointSamplers = ["NearestSampler", "LinearSampler"];
+
+    private static readonly string[] SplineSamplers = ["QuadraticSampler", "CubicSampler", "QuarticSampler", "QuinticSampler"];
+
+    /// <summary>
+    /// The warp for every source dtype (one mode, one sampler), every boundary mode and every order-0/1 sampler
+    /// (one dtype), the spline warp for every mode (one order) and every order (one mode), then the other kernels.
+    /// </summary>
     public static IEnumerable<object[]> Kernels =>
-        Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode>" })
-            .Concat(Modes.Select(m => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m}>" }))
-            .Concat(Modes.Select(m => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<Float32Reader,{m}>" }))
+        Readers.Select(r => new object[] { $"{nameof(AugmentationKernels.Warp)}<{r},NearestMode,LinearSampler>" })
+            .Concat(Modes.SelectMany(m => PointSamplers.Select(p => new object[] { $"{nameof(AugmentationKernels.Warp)}<UInt8Reader,{m},{p}>" })))
+            .Concat(Modes.Select(m => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<Float32Reader,{m},CubicSampler>" }))
+            .Concat(SplineSamplers.Select(o => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.WarpSpline)}<UInt8Reader,ReflectMode,{o}>" }))
+            .Concat(SplineSamplers.Select(o => new object[] { $"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<ReflectMode,{o}>" }))
             .Concat(
             [
                 [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<UInt8Reader,NearestMode>"],
                 [$"{nameof(SplineKernels)}.{nameof(SplineKernels.Pad)}<Float64Reader,GridConstantMode>"],
-                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<GridWrapMode>"],
-                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<ReflectMode>"],
-                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<MirrorMode>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<GridWrapMode,QuinticSampler>"],
+                [$"{nameof(SplineKernels)}.{nameof(SplineKernels.FilterLines)}<MirrorMode,QuadraticSampler>"],
                 [nameof(AugmentationKernels.ReduceStatistics)],
                 [nameof(AugmentationKernels.CombineStatistics)],
                 [nameof(AugmentationKernels.Finish)],
@@ -57,6 +65,19 @@ public sealed class GpuKernelCompilationTests
         {
             // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
             StringAssert.Contains(ptx, "cvt.rmi", $"{kernel}: the shared tap math is missing from the PTX");
+        }
+
+        if (kernel.StartsWith(nameof(AugmentationKernels.Warp) + "<", StringComparison.Ordinal)
+            && (kernel.Contains(",NearestMode,", StringComparison.Ordinal) || kernel.Contains(",GridConstantMode,", StringComparison.Ordinal)))
+        {
+            // FMA-proof coordinates: ptxas may fuse a mul.f64 feeding an add.f64, rounding scipy's (r'·m00 + c'·m01)
+            // + offset differently at a tie. These modes fold nothing, so their kernels must multiply no two float64
+            // values (the host rounds the coordinate's products); what is left is the noise extension's scaling by
+            // the constant 2^-53, exact fused or not. The other modes' folding multiplies only whole numbers.
+            var multiply = System.Text.RegularExpressions.Regex.Match(ptx, @"\b(mul|fma|mad)(\.r[nzmp])?\.f64\s+%fd\d+,\s*%fd\d+,\s*%fd\d+");
+            Assert.IsFalse(
+                multiply.Success,
+                $"{kernel}: a float64 multiply in the warp kernel, which ptxas may fuse into the coordinate: ...{(multiply.Success ? ptx.Substring(Math.Max(0, multiply.Index - 600), 700) : string.Empty)}");
         }
 
         if (kernel == nameof(AugmentationKernels.ReduceStatistics))

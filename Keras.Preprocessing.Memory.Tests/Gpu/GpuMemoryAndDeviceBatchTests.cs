@@ -1,4 +1,6 @@
 using Keras.Preprocessing.Memory.Gpu;
+using Keras.Preprocessing.Memory.Parameters;
+using Keras.Preprocessing.Memory.Sources;
 using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Gpu;
@@ -38,12 +40,51 @@ public sealed class GpuMemoryAndDeviceBatchTests
     }
 
     [TestMethod]
+    public void LaneWorkCountsTheSplineCoefficientsOfOrdersTwoToFive()
+    {
+        var g = new ImageGeometry(10, 20, 3, DataFormat.ChannelsLast);
+        long output = 2 * 600 * sizeof(float), coordinates = 2 * 2 * (10 + 20) * sizeof(double);
+
+        Assert.AreEqual(output + coordinates, MemoryPlanner.LaneWorkBytes(2, g, FillMode.Nearest, 1));
+        Assert.AreEqual(output + coordinates, MemoryPlanner.LaneWorkBytes(2, g, FillMode.Nearest, 0));
+
+        // Every channel of both images as a float64 plane, padded by 12 on each side for nearest, by 0 for reflect.
+        Assert.AreEqual(output + coordinates + (2 * 3 * 34 * 44 * sizeof(double)), MemoryPlanner.LaneWorkBytes(2, g, FillMode.Nearest, 3));
+        Assert.AreEqual(output + coordinates + (2 * 3 * 10 * 20 * sizeof(double)), MemoryPlanner.LaneWorkBytes(2, g, FillMode.Reflect, 5));
+    }
+
+    [TestMethod]
+    public void ASplineBatchThatDoesNotFitFallsBackToTheCpuWhereALinearOneStays()
+    {
+        // 9 uint8 images of 12x17x3 (5508 bytes), batches of 3: two order-1 lanes take 17472 bytes, so 30000 holds
+        // the dataset; order 3 adds 3 x 3 x 12 x 17 doubles (14688 bytes) per lane, which no longer fits even streamed.
+        using var x = GpuTestData.Images("uint8", 9, 3);
+        var options = GpuTestData.KernelOptions with { GpuMemoryBudget = 30000 };
+        var linear = new ImageDataGenerator(rotation_range: 30, fill_mode: "reflect") { Execution = options };
+        var spline = new ImageDataGenerator(rotation_range: 30, fill_mode: "reflect", interpolation_order: 3) { Execution = options };
+
+        using (var it = linear.flow(x, batch_size: 3, device: GpuTestData.KernelDevice))
+        {
+            Assert.AreNotEqual("cpu", it.device);
+        }
+
+        Assert.IsFalse(_warnings.Any(w => w.Contains("augmenting on the CPU instead")), string.Join("\n", _warnings));
+        using var splineIterator = spline.flow(x, batch_size: 3, device: GpuTestData.KernelDevice);
+
+        Assert.AreEqual("cpu", splineIterator.device);
+        Assert.IsTrue(_warnings.Any(w => w.Contains("augmenting on the CPU instead")), string.Join("\n", _warnings));
+        using var batch = splineIterator.next();
+        CollectionAssert.AreEqual(new long[] { 3, 12, 17, 3 }, batch.x.shape);
+    }
+
+    [TestMethod]
     public void ADatasetThatDoesNotFitIsStreamedWithAWarningAndTheSameResult()
     {
-        // 9 uint8 images of 12x17x3 = 5508 bytes; two lanes of 3-image float batches = 14688 bytes, staging 3672.
+        // 9 uint8 images of 12x17x3 = 5508 bytes; two lanes of 3-image float batches = 14688 bytes and their
+        // coordinate products 2 x 3 x 2 x (12 + 17) doubles = 2784 bytes, staging 3672.
         var generator = new ImageDataGenerator(rotation_range: 30, channel_shift_range: 10, samplewise_center: true)
         {
-            Execution = GpuTestData.KernelOptions with { GpuMemoryBudget = 14688 + 3672 + 100 },
+            Execution = GpuTestData.KernelOptions with { GpuMemoryBudget = 14688 + 2784 + 3672 + 100 },
         };
         using var x = GpuTestData.Images("uint8", 9, 3);
 

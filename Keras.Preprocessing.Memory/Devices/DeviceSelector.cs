@@ -141,7 +141,7 @@ internal static class DeviceSelector
 
         try
         {
-            if (executor.Admit(images, batchSize) != DatasetPlacement.Host)
+            if (executor.Admit(images, batchSize, fillMode, interpolationOrder) != DatasetPlacement.Host)
             {
                 executor.CompileKernels(images, fillMode, interpolationOrder); // here, so a driver that cannot load them fails at flow()
                 return executor;

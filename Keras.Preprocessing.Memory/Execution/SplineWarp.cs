@@ -12,7 +12,8 @@ namespace Keras.Preprocessing.Memory.Execution;
 /// channel (float32, as Keras hands it over) is padded when the mode asks (<see cref="IBoundaryMode.PrefilterPad"/>),
 /// prefiltered in float64 along columns then rows (<see cref="SplinePrefilter"/>'s steps, run on many lines at once
 /// by <see cref="SplinePrefilterLanes"/>), then every output pixel sums (order+1)² coefficients at scipy's exact
-/// coordinate (<see cref="SplineAxis"/>, <see cref="SplineSampler"/>).
+/// coordinate (<see cref="SplineAxis"/>, <see cref="SplineSampler"/>). Generic over the mode and the order's
+/// <see cref="ISplineSampler"/>, as the GPU kernels are.
 /// The whole image is prefiltered once per call, so the engine gives each image to one worker.
 /// </summary>
 internal static unsafe class SplineWarp
@@ -26,10 +27,12 @@ internal static unsafe class SplineWarp
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRows<T, TMode>(T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd)
+    private static void WarpRows<T, TMode, TSampler>(T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd)
         where T : unmanaged
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, ISplineSampler
     {
+        int order = default(TSampler).Order;
         int pad = default(TMode).PrefilterPad;
         int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad), channels = g.Channels;
 
@@ -53,7 +56,7 @@ internal static unsafe class SplineWarp
                 Transpose(padded, transposed, rows, cols, channels);
                 SplinePrefilterLanes.Filter(transposed, (long)rows * channels, cols, rows * channels, order, boundary, scratch);
                 transposed[size] = transposed[size + 1] = transposed[size + 2] = transposed[size + 3] = 0;
-                Evaluate<TMode>(transposed, dst, g, grid, cval, order, rowStart, rowEnd, rows, cols, pad);
+                Evaluate<TMode, TSampler>(transposed, dst, g, grid, cval, rowStart, rowEnd, rows, cols, pad);
             }
         }
         finally
@@ -64,16 +67,17 @@ internal static unsafe class SplineWarp
 
     /// <summary>
     /// Per output pixel, the taps and weights of both axes once (<see cref="SplineAxis"/>, shared with the GPU), then
-    /// per channel the (order+1)² sum in scipy's order (<see cref="SplineSampler.Sum"/>): coefficient times the row
+    /// per channel the (order+1)² sum in scipy's order (<see cref="SplineSampler.Sum{TReader, TSampler}"/>): coefficient times the row
     /// weight, times the column weight, added to a sum that starts at 0.0. Up to four channels go lane-wise in one
     /// vector, which does exactly those operations per lane (no fused multiply-add). The coefficients are the
     /// transposed, interleaved ones: tap (row r, column c) is at (c · rows + r) · channels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Evaluate<TMode>(double* coefficients, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, int rows, int cols, int pad)
+    private static void Evaluate<TMode, TSampler>(double* coefficients, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, int rows, int cols, int pad)
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, ISplineSampler
     {
-        int channels = g.Channels, taps = order + 1;
+        int channels = g.Channels, taps = default(TSampler).Order + 1;
         long colStride = (long)rows * channels;
         bool vector = Vector256.IsHardwareAccelerated && channels <= 4;
         long* rowOffsets = stackalloc long[6];
@@ -86,8 +90,8 @@ internal static unsafe class SplineWarp
             for (int c = 0; c < g.Cols; c++)
             {
                 float* o = dst + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
-                var ay = SplineAxis.Compute<TMode>(grid.ExactRowAt(r, c), rows, order, pad);
-                var ax = SplineAxis.Compute<TMode>(grid.ExactColAt(r, c), cols, order, pad);
+                var ay = SplineAxis.Compute<TMode, TSampler>(grid.ExactRowAt(r, c), rows, pad);
+                var ax = SplineAxis.Compute<TMode, TSampler>(grid.ExactColAt(r, c), cols, pad);
                 if ((ay.IsOutside | ax.IsOutside) != 0)
                 {
                     for (int ch = 0; ch < channels; ch++)
@@ -114,7 +118,7 @@ internal static unsafe class SplineWarp
                     // grid-constant taps beyond the padding read cval: the shared sampler handles them.
                     for (int ch = 0; ch < channels; ch++)
                     {
-                        o[ch * g.ChannelStride] = (float)SplineSampler.Sum(new TransposedCoefficients(coefficients, rows, cols, channels, ch), 0, cols, ay, ax, order, cval);
+                        o[ch * g.ChannelStride] = (float)SplineSampler.Sum<TransposedCoefficients, TSampler>(new(coefficients, rows, cols, channels, ch), 0, cols, ay, ax, cval);
                     }
 
                     continue;
@@ -217,7 +221,20 @@ internal static unsafe class SplineWarp
         public bool Visit<TMode>()
             where TMode : struct, IBoundaryMode
         {
-            WarpRows<T, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd);
+            var visitor = new OfSampler<T, TMode>(src, dst, g, grid, cval, rowStart, rowEnd);
+            return Samplers.DispatchSpline<OfSampler<T, TMode>, bool>(order, ref visitor);
+        }
+    }
+
+    private readonly struct OfSampler<T, TMode>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int rowStart, int rowEnd)
+        : ISplineSamplerVisitor<bool>
+        where T : unmanaged
+        where TMode : struct, IBoundaryMode
+    {
+        public bool Visit<TSampler>()
+            where TSampler : struct, ISplineSampler
+        {
+            WarpRows<T, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd);
             return true;
         }
     }

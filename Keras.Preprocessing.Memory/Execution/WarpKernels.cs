@@ -10,8 +10,9 @@ namespace Keras.Preprocessing.Memory.Execution;
 
 /// <summary>
 /// The CPU warp: for each output row, the pixels whose taps all lie inside the image take a branch-free
-/// bilinear path; the few near the border go through scipy's boundary rules (<see cref="Taps.Compute"/>).
-/// Generic over the source element type and the channel count so the JIT emits one tight loop per combination.
+/// interior path; the few near the border go through scipy's boundary rules (<see cref="Taps.Compute{TMode, TSampler}"/>).
+/// Generic over the source element type, the channel count, the boundary mode (<see cref="IBoundaryMode"/>) and the
+/// sampler (<see cref="IPointSampler"/>, the order) so the JIT emits one tight loop per combination.
 /// </summary>
 internal static unsafe partial class WarpKernels
 {
@@ -33,41 +34,44 @@ internal static unsafe partial class WarpKernels
             return;
         }
 
-        var rows = new RowsOfMode<T>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+        // A flip-only grid copies whole pixels whatever the order (Keras calls no affine_transform): any sampler does.
+        var rows = new RowsOfMode<T>(src, dst, g, grid, cval, grid.IsPixelAligned != 0 ? 0 : order, rowStart, rowEnd, wideVectors);
         BoundaryModes.Dispatch<RowsOfMode<T>, bool>(mode, ref rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRows<T, TMode>(
-        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
+    private static void WarpRows<T, TMode, TSampler>(
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors)
         where T : unmanaged
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
         if (g.IsChannelsFirst == 0)
         {
             switch (g.Channels)
             {
                 case 1:
-                    WarpRows<T, OneChannel, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, OneChannel, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
                     return;
                 case 3:
-                    WarpRows<T, ThreeChannels, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, ThreeChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
                     return;
                 case 4:
-                    WarpRows<T, FourChannels, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, FourChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
                     return;
             }
         }
 
-        WarpRows<T, RuntimeChannels, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+        WarpRows<T, RuntimeChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRows<T, TC, TMode>(
-        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
+    private static void WarpRows<T, TC, TMode, TSampler>(
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
         var prefetch = new SourcePrefetch(g, grid, rowStart, rowEnd);
         prefetch.Start(src);
@@ -80,17 +84,20 @@ internal static unsafe partial class WarpKernels
             }
             else
             {
-                WarpRow<T, TC, TMode>(src, dst + ((long)r * g.RowStride), g, grid, cval, order, r, wideVectors, ref prefetch);
+                WarpRow<T, TC, TMode, TSampler>(src, dst + ((long)r * g.RowStride), g, grid, cval, r, wideVectors, ref prefetch);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WarpRow<T, TC, TMode>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, float cval, int order, int r, bool wideVectors, ref SourcePrefetch prefetch)
+    private static void WarpRow<T, TC, TMode, TSampler>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, float cval, int r, bool wideVectors, ref SourcePrefetch prefetch)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
+        // A constant per instantiation: the JIT keeps only the interior loop of this sampler.
+        bool linear = typeof(TSampler) == typeof(LinearSampler);
         int channels = TC.Resolve(g.Channels);
         int ps = g.PixelStride, rs = g.RowStride, cs = g.ChannelStride, cols = g.Cols;
         var exact = new ExactRow(grid, r);
@@ -120,18 +127,27 @@ internal static unsafe partial class WarpKernels
         bool packed = CanPackPixels<T, TC>(g);
         int spillLimit = channels == 4 ? cols : cols - 1;
 
-        WarpEdgeRun<T, TC, TMode>(src, outRow, g, exact, cval, order, 0, c0, packed, spillLimit);
+        WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, 0, c0, packed, spillLimit);
 
+        // The interior loops are the samplers' math specialised to taps that are all inside the image (no mode
+        // mapping, no cval): LinearSampler's Combine is Taps.Blend, which the packed (SPEED's) and scalar bilinear
+        // loops below compute lane-wise from the incremental coordinate; NearestSampler's floor(x + 0.5) is the
+        // truncation of x + 0.5 for the non-negative exact coordinate. Any other sampler uses its edge run throughout.
         int c = c0;
-        if (packed)
+        if (!linear && typeof(TSampler) != typeof(NearestSampler))
         {
-            c = order == 1
+            c = c1;
+            WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, c0, c1, packed, spillLimit);
+        }
+        else if (packed)
+        {
+            c = linear
                 ? WarpPackedBilinear(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit), Math.Min(c1, cols - (channels == 4 ? 0 : 2)), wideVectors, ref prefetch)
                 : WarpPackedNearest(src, outRow, rs, channels, g.Size, exact, c0, Math.Min(c1, spillLimit));
         }
 
         // The interior needs no boundary rule: every tap is in range, so Taps.Compute reduces to these steps.
-        if (order == 1)
+        if (linear)
         {
             for (double cc = c; c < c1; c++, cc++)
             {
@@ -161,7 +177,7 @@ internal static unsafe partial class WarpKernels
             }
         }
 
-        WarpEdgeRun<T, TC, TMode>(src, outRow, g, exact, cval, order, c1, cols, packed, spillLimit);
+        WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, c1, cols, packed, spillLimit);
     }
 
     /// <summary>
@@ -178,63 +194,43 @@ internal static unsafe partial class WarpKernels
         && g.IsChannelsFirst == 0;
 
     /// <summary>
-    /// Output pixels [cStart, cEnd) of a row that need scipy's boundary rules, each through <see cref="Taps.Compute{TMode}"/>
-    /// at its exact coordinate. One call per run, not per pixel, keeps call overhead off rows that are mostly edge
-    /// (small images); the mode is a type and the order a constant per call, so the JIT folds both.
+    /// Output pixels [cStart, cEnd) of a row that need scipy's boundary rules, each through
+    /// <see cref="Taps.Compute{TMode, TSampler}"/> at its exact coordinate and the sampler's
+    /// <see cref="IPointSampler.Combine"/>. One call per run, not per pixel, keeps call overhead off rows that are
+    /// mostly edge (small images); the mode and the sampler are types, so the JIT folds both.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WarpEdgeRun<T, TC, TMode>(
-        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int order, int cStart, int cEnd, bool packed, int spillLimit)
+    private static void WarpEdgeRun<T, TC, TMode, TSampler>(
+        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
-        if (cStart >= cEnd)
+        if (cStart < cEnd)
         {
-            return;
-        }
-
-        // One method per order, each with its own inlining budget, so Taps.Compute folds into each loop.
-        if (order == 0)
-        {
-            WarpEdgeRunNearest<T, TC, TMode>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
-        }
-        else
-        {
-            WarpEdgeRunLinear<T, TC, TMode>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
+            WarpEdgeRunCore<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
         }
     }
 
+    /// <summary>The loop of <see cref="WarpEdgeRun{T, TC, TMode, TSampler}"/>: its own method per sampler, with its own inlining budget, so Taps.Compute folds into it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WarpEdgeRunNearest<T, TC, TMode>(
+    private static void WarpEdgeRunCore<T, TC, TMode, TSampler>(
         T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
-        where T : unmanaged
-        where TC : struct, IChannelCount
-        where TMode : struct, IBoundaryMode =>
-        WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 0, cStart, cEnd, packed, spillLimit);
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WarpEdgeRunLinear<T, TC, TMode>(
-        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
-        where T : unmanaged
-        where TC : struct, IChannelCount
-        where TMode : struct, IBoundaryMode =>
-        WarpEdgeRunCore<T, TC, TMode>(src, outRow, g, exact, cval, 1, cStart, cEnd, packed, spillLimit);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WarpEdgeRunCore<T, TC, TMode>(
-        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int order, int cStart, int cEnd, bool packed, int spillLimit)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
         int channels = TC.Resolve(g.Channels);
         int cs = g.ChannelStride, ps = g.PixelStride, rs = g.RowStride;
         int lastLoad = g.Size - 4;
+        var sampler = default(TSampler);
+        bool linear = typeof(TSampler) == typeof(LinearSampler);
         for (int c = cStart; c < cEnd; c++)
         {
             float* o = outRow + (c * ps);
-            var t = Taps.Compute<TMode>(exact.Y(c), exact.X(c), g.Rows, g.Cols, order);
+            var t = Taps.Compute<TMode, TSampler>(exact.Y(c), exact.X(c), g.Rows, g.Cols);
             if (t.IsOutside != 0)
             {
                 for (int ch = 0; ch < channels; ch++)
@@ -252,7 +248,7 @@ internal static unsafe partial class WarpKernels
                 for (int ch = 0; ch < channels; ch++)
                 {
                     int k = ch * cs;
-                    o[k] = Taps.Blend(
+                    o[k] = sampler.Combine(
                         t.Row0 < 0 || t.Col0 < 0 ? cval : Load(src + row0 + col0 + k),
                         t.Row0 < 0 || t.Col1 < 0 ? cval : Load(src + row0 + col1 + k),
                         t.Row1 < 0 || t.Col0 < 0 ? cval : Load(src + row1 + col0 + k),
@@ -264,7 +260,7 @@ internal static unsafe partial class WarpKernels
                 continue;
             }
 
-            if (packed && c < spillLimit && row1 + col1 <= lastLoad)
+            if (linear && packed && c < spillLimit && row1 + col1 <= lastLoad)
             {
                 BlendCorners(src + row0 + col0, src + row0 + col1, src + row1 + col0, src + row1 + col1, o, t.RowWeight, t.ColWeight);
                 continue;
@@ -273,12 +269,12 @@ internal static unsafe partial class WarpKernels
             for (int ch = 0; ch < channels; ch++)
             {
                 int k = ch * cs;
-                o[k] = Taps.Blend(Load(src + row0 + col0 + k), Load(src + row0 + col1 + k), Load(src + row1 + col0 + k), Load(src + row1 + col1 + k), t.RowWeight, t.ColWeight);
+                o[k] = sampler.Combine(Load(src + row0 + col0 + k), Load(src + row0 + col1 + k), Load(src + row1 + col0 + k), Load(src + row1 + col1 + k), t.RowWeight, t.ColWeight);
             }
         }
     }
 
-    /// <summary>Runs <see cref="WarpRows{T, TMode}"/> specialised for the boundary mode <see cref="BoundaryModes.Dispatch{TVisitor, TResult}"/> picks.</summary>
+    /// <summary>Picks the sampler for the boundary mode <see cref="BoundaryModes.Dispatch{TVisitor, TResult}"/> picks.</summary>
     private readonly struct RowsOfMode<T>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
         : IBoundaryModeVisitor<bool>
         where T : unmanaged
@@ -286,7 +282,21 @@ internal static unsafe partial class WarpKernels
         public bool Visit<TMode>()
             where TMode : struct, IBoundaryMode
         {
-            WarpRows<T, TMode>(src, dst, g, grid, cval, order, rowStart, rowEnd, wideVectors);
+            var rows = new RowsOfSampler<T, TMode>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+            return Samplers.DispatchPoint<RowsOfSampler<T, TMode>, bool>(order, ref rows);
+        }
+    }
+
+    /// <summary>Runs <see cref="WarpRows{T, TMode, TSampler}"/> specialised for the sampler <see cref="Samplers.DispatchPoint{TVisitor, TResult}"/> picks.</summary>
+    private readonly struct RowsOfSampler<T, TMode>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors)
+        : IPointSamplerVisitor<bool>
+        where T : unmanaged
+        where TMode : struct, IBoundaryMode
+    {
+        public bool Visit<TSampler>()
+            where TSampler : struct, IPointSampler
+        {
+            WarpRows<T, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
             return true;
         }
     }

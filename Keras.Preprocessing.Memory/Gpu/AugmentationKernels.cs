@@ -11,7 +11,7 @@ namespace Keras.Preprocessing.Memory.Gpu;
 /// <see cref="ChannelShift"/>, <see cref="PilBrightness"/>, <see cref="Normalization"/>) and the
 /// <see cref="SamplingGrid"/> of each <see cref="SamplePlan"/>, exactly as the CPU engine calls them, so both
 /// paths agree to the rounding (up to the fused multiply-adds ptxas makes on a GPU: docs/gpu.md). A batch runs
-/// as: <see cref="Warp{TSource, TMode}"/> (one thread per output pixel: gather, warp, flips, and for samples needing
+/// as: <see cref="Warp{TSource, TMode, TSampler}"/> (one thread per output pixel: gather, warp, flips, and for samples needing
 /// nothing whole-image, the standardization too), then only when needed <see cref="ReduceStatistics"/> (several
 /// thread groups per image: extremes, sum, squared deviations) with <see cref="CombineStatistics"/> (one thread
 /// per image: extremes and coefficients) and <see cref="Finish"/> (one thread per element), and
@@ -24,13 +24,15 @@ internal static class AugmentationKernels
 
     /// <summary>
     /// One thread per output pixel (batch × rows × cols): reads the taps through the sample's grid from the
-    /// dataset on the device, blends them and writes every channel of the pixel. Specialised per source dtype
-    /// and per boundary mode (<typeparamref name="TMode"/>), so no mode switch runs per pixel; the coordinates are
-    /// scipy's exact ones (<see cref="SamplingGrid.ExactRowAt"/>).
+    /// dataset on the device, combines them and writes every channel of the pixel. Specialised per source dtype,
+    /// boundary mode (<typeparamref name="TMode"/>) and order 0 or 1 (<typeparamref name="TSampler"/>), so no mode
+    /// or order switch runs per pixel; the coordinates are scipy's exact ones, formed without a multiply
+    /// (<see cref="ExactCoordinates"/>) so no fused multiply-add can change them.
     /// </summary>
-    public static void Warp<TSource, TMode>(Index1D index, TSource source, KernelViews views)
+    public static void Warp<TSource, TMode, TSampler>(Index1D index, TSource source, KernelViews views)
         where TSource : struct, IElementReader
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
         var args = views.Arguments;
         var output = views.Images;
@@ -49,11 +51,11 @@ internal static class AugmentationKernels
 
         if (grid.IsPixelAligned != 0)
         {
-            // Flips only: whole input pixels, no interpolation (the CPU's copy path).
-            long at = src + ((long)(int)grid.RowAt(r, c) * g.RowStride) + ((long)(int)grid.ColAt(r, c) * g.PixelStride);
+            // Flips only: whole input pixels, no interpolation (the CPU's copy path), in integers.
+            long from = src + ((long)grid.WarpedRow(r) * g.RowStride) + ((long)grid.WarpedCol(c) * g.PixelStride);
             for (int ch = 0; ch < g.Channels; ch++)
             {
-                float v = source.Read(at + ((long)ch * g.ChannelStride));
+                float v = source.Read(from + ((long)ch * g.ChannelStride));
                 v = finish ? Standardize(v, s, ch, dst - ((long)s * g.Size) + ((long)ch * g.ChannelStride), views) : v;
                 output[dst + ((long)ch * g.ChannelStride)] = extensions ? AugmentationHooks.ApplyToElement(v, plan.Extensions, r, c, ch) : v;
             }
@@ -61,7 +63,8 @@ internal static class AugmentationKernels
             return;
         }
 
-        var t = Taps.Compute<TMode>(grid.ExactRowAt(r, c), grid.ExactColAt(r, c), g.Rows, g.Cols, args.Order);
+        var at = new ExactCoordinates(views, s, r, c);
+        var t = Taps.Compute<TMode, TSampler>(at.Row(grid), at.Col(grid), g.Rows, g.Cols);
         long top = src + ((long)t.Row0 * g.RowStride), bottom = src + ((long)t.Row1 * g.RowStride);
         long left = (long)t.Col0 * g.PixelStride, right = (long)t.Col1 * g.PixelStride;
         bool topLeftIn = (t.Row0 | t.Col0) >= 0, topRightIn = (t.Row0 | t.Col1) >= 0;
@@ -74,14 +77,11 @@ internal static class AugmentationKernels
             {
                 v = args.Cval;
             }
-            else if (args.Order == 0)
-            {
-                v = topLeftIn ? source.Read(top + left + k) : args.Cval;
-            }
             else
             {
-                // A tap index of -1 (grid-constant, outside the image) reads cval.
-                v = Taps.Blend(
+                // A tap index of -1 (grid-constant, outside the image) reads cval. A one-tap sampler's four taps are
+                // the same sample (one memory transaction); its Combine keeps the first.
+                v = default(TSampler).Combine(
                     topLeftIn ? source.Read(top + left + k) : args.Cval,
                     topRightIn ? source.Read(top + right + k) : args.Cval,
                     bottomLeftIn ? source.Read(bottom + left + k) : args.Cval,
@@ -99,7 +99,7 @@ internal static class AugmentationKernels
     /// <summary>
     /// The warp's last step for channel <paramref name="ch"/> of output pixel (r, c) at <paramref name="dst"/>: the fused
     /// standardization and the augmentations beyond Keras when this sample takes them here, then the store. Shared
-    /// by <see cref="Warp{TSource, TMode}"/>'s spline sibling (<see cref="SplineKernels.WarpSpline{TSource, TMode}"/>).
+    /// by <see cref="Warp{TSource, TMode, TSampler}"/>'s spline sibling (<see cref="SplineKernels.WarpSpline{TSource, TMode, TSampler}"/>).
     /// </summary>
     internal static void StoreWarped(float v, int s, int r, int c, int ch, long dst, in SamplePlan plan, in KernelViews views, bool finish, bool extensions)
     {

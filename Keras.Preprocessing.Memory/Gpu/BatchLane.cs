@@ -22,6 +22,7 @@ internal sealed class BatchLane : IDisposable
 {
     private readonly Accelerator _accelerator;
     private MemoryBuffer1D<SamplePlan, Stride1D.Dense>? _plans;
+    private MemoryBuffer1D<double, Stride1D.Dense>? _coordinates;
     private MemoryBuffer1D<AffineCoefficients, Stride1D.Dense>? _coefficients;
     private MemoryBuffer1D<ImageExtremes, Stride1D.Dense>? _extremes;
     private MemoryBuffer1D<StatisticsPartial, Stride1D.Dense>? _partials;
@@ -29,6 +30,7 @@ internal sealed class BatchLane : IDisposable
     private MemoryBuffer1D<float, Stride1D.Dense>? _scratch;
     private MemoryBuffer1D<byte, Stride1D.Dense>? _staging;
     private PageLockedArray1D<SamplePlan>? _hostPlans;
+    private PageLockedArray1D<double>? _hostCoordinates;
     private PageLockedArray1D<AffineCoefficients>? _hostCoefficients;
     private PageLockedArray1D<byte>? _hostStaging;
     private PageLockedArray1D<float>? _hostOutput;
@@ -49,10 +51,13 @@ internal sealed class BatchLane : IDisposable
     public AcceleratorStream Stream { get; }
 
     /// <summary>Device bytes the lane holds now.</summary>
-    public long Bytes => SizeOf(_plans) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_partials) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging) + SizeOf(_splineCoefficients);
+    public long Bytes => SizeOf(_plans) + SizeOf(_coordinates) + SizeOf(_coefficients) + SizeOf(_extremes) + SizeOf(_partials) + SizeOf(_output) + SizeOf(_scratch) + SizeOf(_staging) + SizeOf(_splineCoefficients);
 
     /// <summary>Queues the upload of <paramref name="plans"/> (through page-locked memory) and returns their device view.</summary>
     public ArrayView<SamplePlan> UploadPlans(ReadOnlySpan<SamplePlan> plans) => Upload(ref _plans, ref _hostPlans, plans);
+
+    /// <summary>Queues the upload of the batch's coordinate products (through page-locked memory) and returns their device view.</summary>
+    public ArrayView<double> UploadCoordinates(ReadOnlySpan<double> products) => Upload(ref _coordinates, ref _hostCoordinates, products);
 
     /// <summary>Queues the upload of <paramref name="coefficients"/> into the coefficient buffer (which the statistics kernel may fill instead).</summary>
     public ArrayView<AffineCoefficients> UploadCoefficients(ReadOnlySpan<AffineCoefficients> coefficients) => Upload(ref _coefficients, ref _hostCoefficients, coefficients);
@@ -112,6 +117,7 @@ internal sealed class BatchLane : IDisposable
     {
         Stream.Dispose();
         _plans?.Dispose();
+        _coordinates?.Dispose();
         _coefficients?.Dispose();
         _extremes?.Dispose();
         _partials?.Dispose();
@@ -119,6 +125,7 @@ internal sealed class BatchLane : IDisposable
         _scratch?.Dispose();
         _staging?.Dispose();
         _hostPlans?.Dispose();
+        _hostCoordinates?.Dispose();
         _hostCoefficients?.Dispose();
         _hostStaging?.Dispose();
         _hostOutput?.Dispose();

@@ -31,10 +31,11 @@ internal sealed class DevicePlacement : IDisposable
     private string Name => _device.Name;
 
     /// <summary>
-    /// The placement of <paramref name="images"/> for batches of <paramref name="batchSize"/>, planned (and warned
-    /// about when it is not the device) on first sight; nothing is uploaded yet.
+    /// The placement of <paramref name="images"/> for batches of <paramref name="batchSize"/>, each lane working in
+    /// <paramref name="laneWorkBytes"/> (<see cref="MemoryPlanner.LaneWorkBytes"/>), planned (and warned about when
+    /// it is not the device) on first sight; nothing is uploaded yet.
     /// </summary>
-    public DeviceDataset PlaceDataset(ImageArray images, int batchSize)
+    public DeviceDataset PlaceDataset(ImageArray images, int batchSize, long laneWorkBytes)
     {
         lock (_lock)
         {
@@ -45,7 +46,7 @@ internal sealed class DevicePlacement : IDisposable
 
             var g = images.Geometry;
             long elementBytes = images.Kind.Size();
-            long batchOutput = (long)batchSize * g.Size * sizeof(float);
+            long batchOutput = laneWorkBytes;
             var placement = (long)batchSize * g.Size * elementBytes > int.MaxValue
                 ? DatasetPlacement.Host // a batch past the kernels' 32-bit thread index (and the host staging span)
                 : _device.Datasets.Holds(images) ? DatasetPlacement.Resident // already there from an earlier iterator

@@ -59,10 +59,12 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     private ArrayView<float> Empty => _empty.View;
 
     /// <summary>
-    /// Decides where <paramref name="images"/> will live for batches of <paramref name="batchSize"/> and warns
-    /// when that is not the device; nothing is uploaded yet.
+    /// Decides where <paramref name="images"/> will live for batches of <paramref name="batchSize"/> warped with
+    /// <paramref name="fillMode"/> and <paramref name="interpolationOrder"/> (orders 2-5 need float64 spline
+    /// coefficients per batch) and warns when that is not the device; nothing is uploaded yet.
     /// </summary>
-    public DatasetPlacement Admit(ImageArray images, int batchSize) => _placement.PlaceDataset(images, batchSize).Placement;
+    public DatasetPlacement Admit(ImageArray images, int batchSize, FillMode fillMode, int interpolationOrder) =>
+        _placement.PlaceDataset(images, batchSize, MemoryPlanner.LaneWorkBytes(batchSize, images.Geometry, fillMode, interpolationOrder)).Placement;
 
     /// <summary>
     /// Compiles (or finds in the device's cache) every kernel a batch of <paramref name="images"/> may launch, so a
@@ -208,9 +210,10 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         var args = work.Arguments;
         args.StatisticsParts = _device.StatisticsParts(n, g.Size);
 
-        var dataset = _placement.PlaceDataset(request.Source, n);
+        var dataset = _placement.PlaceDataset(request.Source, n, MemoryPlanner.LaneWorkBytes(n, g, args.Mode, args.Order));
         var (source, plans) = BatchStaging.Stage(request, lane, dataset, _placement.UploadIfResident(dataset));
         var planView = lane.UploadPlans(plans);
+        var coordinates = lane.UploadCoordinates(ExactCoordinates.Products(plans, g.Rows, g.Cols));
 
         var coefficients = lane.ReserveCoefficients((long)n * g.Channels);
         if (args.Standardize != 0 && args.Samplewise == 0)
@@ -232,6 +235,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         var views = new KernelViews
         {
             Plans = planView,
+            Coordinates = coordinates,
             Images = components is null ? destination : lane.ReserveScratch(count),
             Coefficients = coefficients,
             FeatureMean = args.HasMean != 0 ? _placement.UploadConstant(st.FeatureMean!) : Empty,

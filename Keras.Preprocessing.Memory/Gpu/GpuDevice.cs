@@ -21,8 +21,8 @@ internal sealed class GpuDevice
     private static readonly object RegistryGate = new();
     private static readonly Dictionary<DeviceSpec, GpuDevice> Registry = [];
 
-    private readonly ConcurrentDictionary<(Type Source, FillMode Mode), Delegate> _warpKernels = new();
-    private readonly ConcurrentDictionary<(Type Source, FillMode Mode), SplineLaunchers> _splineKernels = new();
+    private readonly ConcurrentDictionary<(Type Source, FillMode Mode, int Order), Delegate> _warpKernels = new();
+    private readonly ConcurrentDictionary<(Type Source, FillMode Mode, int Order), SplineLaunchers> _splineKernels = new();
     private readonly Lazy<Action<AcceleratorStream, KernelConfig, KernelViews, int>> _statistics;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _combine;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
@@ -146,7 +146,7 @@ internal sealed class GpuDevice
     {
         if (views.Arguments.Order >= 2)
         {
-            var spline = SplineKernel<TSource>(mode);
+            var spline = SplineKernel<TSource>(mode, views.Arguments.Order);
             var g = views.Arguments.Geometry;
             int pad = BoundaryModes.PrefilterPadOf(mode);
             int samples = pixels / (g.Rows * g.Cols);
@@ -159,31 +159,32 @@ internal sealed class GpuDevice
             return;
         }
 
-        WarpKernel<TSource>(mode)(stream, pixels, source, views);
+        WarpKernel<TSource>(mode, views.Arguments.Order)(stream, pixels, source, views);
     }
 
     /// <summary>
-    /// The warp kernel for <typeparamref name="TSource"/> and <paramref name="mode"/>: the one place it is loaded
-    /// (compiled on first use, then cached), so a flow loads only the combination it needs.
+    /// The warp kernel (orders 0 and 1) for <typeparamref name="TSource"/>, <paramref name="mode"/> and
+    /// <paramref name="order"/>: the one place it is loaded (compiled on first use, then cached), so a flow loads
+    /// only the combination it needs.
     /// </summary>
-    private Action<AcceleratorStream, Index1D, TSource, KernelViews> WarpKernel<TSource>(FillMode mode)
+    private Action<AcceleratorStream, Index1D, TSource, KernelViews> WarpKernel<TSource>(FillMode mode, int order)
         where TSource : struct, IElementReader =>
         (Action<AcceleratorStream, Index1D, TSource, KernelViews>)_warpKernels.GetOrAdd(
-            (typeof(TSource), mode),
+            (typeof(TSource), mode, order),
             key =>
             {
-                var loader = new WarpKernelLoader<TSource>(Accelerator);
+                var loader = new WarpKernelLoader<TSource>(Accelerator, key.Order);
                 return BoundaryModes.Dispatch<WarpKernelLoader<TSource>, Delegate>(key.Mode, ref loader);
             });
 
-    /// <summary>The spline kernels (orders 2-5) for <typeparamref name="TSource"/> and <paramref name="mode"/>, loaded together on first use.</summary>
-    private SplineLaunchers SplineKernel<TSource>(FillMode mode)
+    /// <summary>The spline kernels (orders 2-5) for <typeparamref name="TSource"/>, <paramref name="mode"/> and <paramref name="order"/>, loaded together on first use.</summary>
+    private SplineLaunchers SplineKernel<TSource>(FillMode mode, int order)
         where TSource : struct, IElementReader =>
         _splineKernels.GetOrAdd(
-            (typeof(TSource), mode),
+            (typeof(TSource), mode, order),
             key =>
             {
-                var loader = new SplineKernelLoader<TSource>(Accelerator);
+                var loader = new SplineKernelLoader<TSource>(Accelerator, key.Order);
                 return BoundaryModes.Dispatch<SplineKernelLoader<TSource>, SplineLaunchers>(key.Mode, ref loader);
             });
 
@@ -193,11 +194,11 @@ internal sealed class GpuDevice
     {
         if (order >= 2)
         {
-            _ = SplineKernel<TSource>(mode);
+            _ = SplineKernel<TSource>(mode, order);
         }
         else
         {
-            _ = WarpKernel<TSource>(mode);
+            _ = WarpKernel<TSource>(mode, order);
         }
     }
 
@@ -242,27 +243,49 @@ internal sealed class GpuDevice
     public void Whiten(AcceleratorStream stream, int elements, KernelViews views, ArrayView<float> components, ArrayView<float> output) =>
         _whiten.Value(stream, elements, views, components, output);
 
-    /// <summary>Loads <see cref="AugmentationKernels.Warp{TSource, TMode}"/> for the mode's strategy type.</summary>
-    private readonly struct WarpKernelLoader<TSource>(Accelerator accelerator) : IBoundaryModeVisitor<Delegate>
+    /// <summary>Loads <see cref="AugmentationKernels.Warp{TSource, TMode, TSampler}"/> for the mode's and the order's strategy types.</summary>
+    private readonly struct WarpKernelLoader<TSource>(Accelerator accelerator, int order) : IBoundaryModeVisitor<Delegate>
         where TSource : struct, IElementReader
     {
         public Delegate Visit<TMode>()
-            where TMode : struct, IBoundaryMode =>
-            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp<TSource, TMode>);
+            where TMode : struct, IBoundaryMode
+        {
+            var loader = new OfSampler<TMode>(accelerator);
+            return Samplers.DispatchPoint<OfSampler<TMode>, Delegate>(order, ref loader);
+        }
+
+        private readonly struct OfSampler<TMode>(Accelerator accelerator) : IPointSamplerVisitor<Delegate>
+            where TMode : struct, IBoundaryMode
+        {
+            public Delegate Visit<TSampler>()
+                where TSampler : struct, IPointSampler =>
+                accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews>(AugmentationKernels.Warp<TSource, TMode, TSampler>);
+        }
     }
 
     /// <summary>The three spline kernels of one (dtype, mode), loaded together on first use.</summary>
     private sealed record SplineLaunchers(Delegate Pad, Delegate Filter, Delegate Warp);
 
-    /// <summary>Loads <see cref="SplineKernels"/> for the mode's strategy type.</summary>
-    private readonly struct SplineKernelLoader<TSource>(Accelerator accelerator) : IBoundaryModeVisitor<SplineLaunchers>
+    /// <summary>Loads <see cref="SplineKernels"/> for the mode's and the order's strategy types.</summary>
+    private readonly struct SplineKernelLoader<TSource>(Accelerator accelerator, int order) : IBoundaryModeVisitor<SplineLaunchers>
         where TSource : struct, IElementReader
     {
         public SplineLaunchers Visit<TMode>()
-            where TMode : struct, IBoundaryMode => new(
-            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.Pad<TSource, TMode>),
-            accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<double>, int>(SplineKernels.FilterLines<TMode>),
-            accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.WarpSpline<TSource, TMode>));
+            where TMode : struct, IBoundaryMode
+        {
+            var loader = new OfSampler<TMode>(accelerator);
+            return Samplers.DispatchSpline<OfSampler<TMode>, SplineLaunchers>(order, ref loader);
+        }
+
+        private readonly struct OfSampler<TMode>(Accelerator accelerator) : ISplineSamplerVisitor<SplineLaunchers>
+            where TMode : struct, IBoundaryMode
+        {
+            public SplineLaunchers Visit<TSampler>()
+                where TSampler : struct, ISplineSampler => new(
+                accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.Pad<TSource, TMode>),
+                accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<double>, int>(SplineKernels.FilterLines<TMode, TSampler>),
+                accelerator.LoadAutoGroupedKernel<Index1D, TSource, KernelViews, ArrayView<double>>(SplineKernels.WarpSpline<TSource, TMode, TSampler>));
+        }
     }
 
     /// <summary>

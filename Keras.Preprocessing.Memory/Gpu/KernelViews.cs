@@ -14,6 +14,12 @@ internal struct KernelViews
     /// <summary>One plan per output image, in batch order.</summary>
     public ArrayView<SamplePlan> Plans;
 
+    /// <summary>
+    /// Per sample, the products of its exact sampling coordinates (<see cref="SamplingGrid.WriteProducts"/>,
+    /// <see cref="SamplingGrid.ProductCount"/> doubles each), so the warp kernels only add (<see cref="ExactCoordinates"/>).
+    /// </summary>
+    public ArrayView<double> Coordinates;
+
     /// <summary>The float32 batch: the warp kernel's output, the later kernels' input and output.</summary>
     public ArrayView<float> Images;
 

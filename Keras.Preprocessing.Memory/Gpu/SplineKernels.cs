@@ -6,8 +6,8 @@ namespace Keras.Preprocessing.Memory.Gpu;
 /// <summary>
 /// The GPU path of <c>interpolation_order</c> 2-5, the same math as the CPU's <c>SplineWarp</c> (PixelMath's
 /// <see cref="SplinePrefilter"/>, <see cref="SplineAxis"/>, <see cref="SplineSampler"/>): <see cref="Pad{TSource, TMode}"/>
-/// copies each channel of each sample into a float64 plane (padded as the mode asks), <see cref="FilterLines{TMode}"/>
-/// prefilters the planes along columns then rows (one thread per line), and <see cref="WarpSpline{TSource, TMode}"/>
+/// copies each channel of each sample into a float64 plane (padded as the mode asks), <see cref="FilterLines{TMode, TSampler}"/>
+/// prefilters the planes along columns then rows (one thread per line), and <see cref="WarpSpline{TSource, TMode, TSampler}"/>
 /// samples them at scipy's exact coordinates (one thread per output pixel). Plane (s, ch) of the coefficients
 /// starts at ((s · channels) + ch) · planeRows · planeCols.
 /// </summary>
@@ -37,8 +37,9 @@ internal static class SplineKernels
     /// One thread per line of every plane: along columns (each column, <paramref name="alongColumns"/> = 1, scipy's
     /// axis 0, first) or along rows (each row, axis 1).
     /// </summary>
-    public static void FilterLines<TMode>(Index1D index, KernelViews views, ArrayView<double> coefficients, int alongColumns)
+    public static void FilterLines<TMode, TSampler>(Index1D index, KernelViews views, ArrayView<double> coefficients, int alongColumns)
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, ISplineSampler
     {
         var args = views.Arguments;
         var g = args.Geometry;
@@ -51,7 +52,7 @@ internal static class SplineKernels
         int k = index - (plane * perPlane);
         long start = (plane * planeSize) + (alongColumns != 0 ? k : (long)k * cols);
         var line = new ViewLine(coefficients, start, alongColumns != 0 ? cols : 1);
-        SplinePrefilter.FilterLine(line, alongColumns != 0 ? rows : cols, args.Order, mode.PrefilterBoundary);
+        SplinePrefilter.FilterLine(line, alongColumns != 0 ? rows : cols, default(TSampler).Order, mode.PrefilterBoundary);
     }
 
     /// <summary>
@@ -59,9 +60,10 @@ internal static class SplineKernels
     /// usual last step (<see cref="AugmentationKernels.StoreWarped"/>). Flip-only samples copy whole source pixels,
     /// as Keras calls no affine_transform for them.
     /// </summary>
-    public static void WarpSpline<TSource, TMode>(Index1D index, TSource source, KernelViews views, ArrayView<double> coefficients)
+    public static void WarpSpline<TSource, TMode, TSampler>(Index1D index, TSource source, KernelViews views, ArrayView<double> coefficients)
         where TSource : struct, IElementReader
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, ISplineSampler
     {
         var args = views.Arguments;
         var g = args.Geometry;
@@ -78,7 +80,7 @@ internal static class SplineKernels
 
         if (grid.IsPixelAligned != 0)
         {
-            long at = ((long)plan.SourceIndex * g.Size) + ((long)(int)grid.RowAt(r, c) * g.RowStride) + ((long)(int)grid.ColAt(r, c) * g.PixelStride);
+            long at = ((long)plan.SourceIndex * g.Size) + ((long)grid.WarpedRow(r) * g.RowStride) + ((long)grid.WarpedCol(c) * g.PixelStride);
             for (int ch = 0; ch < g.Channels; ch++)
             {
                 AugmentationKernels.StoreWarped(source.Read(at + ((long)ch * g.ChannelStride)), s, r, c, ch, dst, plan, views, finish, extensions);
@@ -90,15 +92,16 @@ internal static class SplineKernels
         int pad = default(TMode).PrefilterPad;
         int rows = g.Rows + (2 * pad), cols = g.Cols + (2 * pad);
         long planeSize = (long)rows * cols;
-        var ay = SplineAxis.Compute<TMode>(grid.ExactRowAt(r, c), rows, args.Order, pad);
-        var ax = SplineAxis.Compute<TMode>(grid.ExactColAt(r, c), cols, args.Order, pad);
+        var exact = new ExactCoordinates(views, s, r, c);
+        var ay = SplineAxis.Compute<TMode, TSampler>(exact.Row(grid), rows, pad);
+        var ax = SplineAxis.Compute<TMode, TSampler>(exact.Col(grid), cols, pad);
         bool outside = (ay.IsOutside | ax.IsOutside) != 0;
         var reader = new ViewCoefficients(coefficients);
         for (int ch = 0; ch < g.Channels; ch++)
         {
             float v = outside
                 ? args.Cval
-                : (float)SplineSampler.Sum(reader, (((long)s * g.Channels) + ch) * planeSize, cols, ay, ax, args.Order, args.Cval);
+                : (float)SplineSampler.Sum<ViewCoefficients, TSampler>(reader, (((long)s * g.Channels) + ch) * planeSize, cols, ay, ax, args.Cval);
             AugmentationKernels.StoreWarped(v, s, r, c, ch, dst, plan, views, finish, extensions);
         }
     }

@@ -84,6 +84,35 @@ internal readonly struct SamplingGrid
     /// <summary>The input column output pixel (r, c) samples, bit for bit as scipy 1.10 computes it.</summary>
     public double ExactColAt(int r, int c) => ((WarpedRow(r) * M10) + (WarpedCol(c) * M11)) + M12;
 
+    /// <summary>Doubles <see cref="WriteProducts"/> writes for an image of <paramref name="rows"/> × <paramref name="cols"/>.</summary>
+    public static int ProductCount(int rows, int cols) => 2 * (rows + cols);
+
+    /// <summary>
+    /// The products of the exact form, per output row r (r'·M00, r'·M10 at [2r], [2r+1]) then per output column c
+    /// (c'·M01, c'·M11 at [2·rows + 2c], [2·rows + 2c + 1]), each rounded to float64 here as <see cref="ExactRow"/>
+    /// rounds it. The GPU kernel reads these and only adds (<c>(rowProduct + colProduct) + offset</c>): PTX's plain
+    /// <c>mul.f64</c> followed by <c>add.f64</c> may be contracted by ptxas into one fused multiply-add, which skips
+    /// the product's rounding and can move a tie (order 0) or an edge across; a kernel without the multiply has
+    /// nothing to contract, so its coordinates are scipy's on every GPU.
+    /// </summary>
+    public void WriteProducts(Span<double> table, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            int warpedRow = WarpedRow(r);
+            table[2 * r] = warpedRow * M00;
+            table[(2 * r) + 1] = warpedRow * M10;
+        }
+
+        Span<double> columns = table[(2 * rows)..];
+        for (int c = 0; c < cols; c++)
+        {
+            int warpedCol = WarpedCol(c);
+            columns[2 * c] = warpedCol * M01;
+            columns[(2 * c) + 1] = warpedCol * M11;
+        }
+    }
+
     /// <summary>The input row read by output pixel (r, c) (incremental form).</summary>
     public double RowAt(int r, int c) => Row0 + (r * RowPerRow) + (c * RowPerCol);
 

@@ -44,68 +44,32 @@ internal readonly struct SplineAxis
     /// <summary>
     /// The taps for <paramref name="coordinate"/> on an axis of <paramref name="n"/> samples, padded by
     /// <paramref name="pad"/> on each side before the prefilter (scipy's <c>nprepad</c>; <paramref name="n"/>
-    /// counts the padding).
+    /// counts the padding), for the order of <typeparamref name="TSampler"/>.
     /// </summary>
-    public static SplineAxis Compute<TMode>(double coordinate, int n, int order, int pad)
+    public static SplineAxis Compute<TMode, TSampler>(double coordinate, int n, int pad)
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, ISplineSampler
     {
         var mode = default(TMode);
+        var sampler = default(TSampler);
+        int order = sampler.Order;
         double cc = mode.MapCoordinate(coordinate + pad, n);
         if (double.IsNaN(cc))
         {
             return new SplineAxis(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
         }
 
-        long start = (order & 1) != 0 ? (long)Math.Floor(cc) - (order / 2) : (long)Math.Floor(cc + 0.5) - (order / 2);
-
-        // get_spline_interpolation_weights, operation for operation.
-        double x = cc - Math.Floor((order & 1) != 0 ? cc : cc + 0.5);
-        double y = x, z = 1.0 - x, t;
-        double w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0;
-        if (order == 2)
-        {
-            w1 = 0.75 - (x * x);
-            y = 0.5 - x;
-            w0 = 0.5 * y * y;
-        }
-        else if (order == 3)
-        {
-            w1 = ((y * y * (y - 2.0) * 3.0) + 4.0) / 6.0;
-            w2 = ((z * z * (z - 2.0) * 3.0) + 4.0) / 6.0;
-            w0 = z * z * z / 6.0;
-        }
-        else if (order == 4)
-        {
-            t = x * x;
-            w2 = (t * ((t * 0.25) - 0.625)) + (115.0 / 192.0);
-            y = 1.0 + x;
-            w1 = (y * ((y * ((y * (5.0 - y) / 6.0) - 1.25)) + (5.0 / 24.0))) + (55.0 / 96.0);
-            w3 = (z * ((z * ((z * (5.0 - z) / 6.0) - 1.25)) + (5.0 / 24.0))) + (55.0 / 96.0);
-            y = 0.5 - x;
-            t = y * y;
-            w0 = t * t / 24.0;
-        }
-        else
-        {
-            t = y * y;
-            w2 = (t * ((t * (0.25 - (y / 12.0))) - 0.5)) + 0.55;
-            t = z * z;
-            w3 = (t * ((t * (0.25 - (z / 12.0))) - 0.5)) + 0.55;
-            y += 1.0;
-            w1 = (y * ((y * ((y * ((y * ((y / 24.0) - 0.375)) + 1.25)) - 1.75)) + 0.625)) + 0.425;
-            z += 1.0;
-            w4 = (z * ((z * ((z * ((z * ((z / 24.0) - 0.375)) + 1.25)) - 1.75)) + 0.625)) + 0.425;
-            y = 1.0 - x;
-            t = y * y;
-            w0 = y * t * t / 120.0;
-        }
+        // Odd orders start at floor(cc), even ones at the nearest sample, order / 2 taps before it.
+        double centre = Math.Floor((order & 1) != 0 ? cc : cc + 0.5);
+        long start = (long)centre - (order / 2);
+        var w = sampler.Weights(cc - centre);
 
         // All weights add to 1: the last is 1 minus the others, subtracted in order.
-        double last = 1.0 - w0;
-        last = order > 1 ? last - w1 : last;
-        last = order > 2 ? last - w2 : last;
-        last = order > 3 ? last - w3 : last;
-        last = order > 4 ? last - w4 : last;
+        double last = 1.0 - w.W0;
+        last = order > 1 ? last - w.W1 : last;
+        last = order > 2 ? last - w.W2 : last;
+        last = order > 3 ? last - w.W3 : last;
+        last = order > 4 ? last - w.W4 : last;
         return new SplineAxis(
             mode.MapTap(start, n),
             mode.MapTap(start + 1, n),
@@ -113,11 +77,11 @@ internal readonly struct SplineAxis
             order > 2 ? mode.MapTap(start + 3, n) : 0,
             order > 3 ? mode.MapTap(start + 4, n) : 0,
             order > 4 ? mode.MapTap(start + 5, n) : 0,
-            w0,
-            w1,
-            order == 2 ? last : w2,
-            order == 3 ? last : w3,
-            order == 4 ? last : w4,
+            w.W0,
+            w.W1,
+            order == 2 ? last : w.W2,
+            order == 3 ? last : w.W3,
+            order == 4 ? last : w.W4,
             order == 5 ? last : 0,
             0);
     }
@@ -129,16 +93,18 @@ internal interface ICoefficientReader
     double Read(long index);
 }
 
-/// <summary>The order 2-5 sampler: the sum over the (order+1)² taps of two <see cref="SplineAxis"/>, in scipy's order.</summary>
+/// <summary>The order 2-5 evaluation, for every <see cref="ISplineSampler"/>: the sum over the (order+1)² taps of two <see cref="SplineAxis"/>, in scipy's order.</summary>
 internal static class SplineSampler
 {
     /// <summary>
     /// The value at the taps (rows outer, columns inner, each coefficient times the row weight then the column
     /// weight, summed from 0.0) in the coefficient plane starting at <paramref name="plane"/>; taps of -1 read <paramref name="cval"/>.
     /// </summary>
-    public static double Sum<TReader>(TReader coefficients, long plane, int rowStride, SplineAxis rows, SplineAxis cols, int order, double cval)
+    public static double Sum<TReader, TSampler>(TReader coefficients, long plane, int rowStride, SplineAxis rows, SplineAxis cols, double cval)
         where TReader : struct, ICoefficientReader
+        where TSampler : struct, ISplineSampler
     {
+        int order = default(TSampler).Order;
         double t = 0.0;
         for (int i = 0; i <= order; i++)
         {

@@ -4,7 +4,8 @@ namespace Keras.Preprocessing.Memory.PixelMath;
 
 /// <summary>
 /// The input samples an order-0 or order-1 output pixel reads, and their weights: the per-pixel core of the warp.
-/// The same <see cref="Compute{TMode}"/> and <see cref="Blend"/> run in the CPU loops and in the ILGPU kernel.
+/// The same <see cref="Compute{TMode, TSampler}"/> and the sampler's <see cref="IPointSampler.Combine"/> (for order 1
+/// <see cref="Blend"/>) run in the CPU loops and in the ILGPU kernel.
 /// A tap index of -1 reads <c>cval</c> (grid-constant).
 /// </summary>
 internal readonly struct Taps
@@ -46,14 +47,16 @@ internal readonly struct Taps
 
     /// <summary>
     /// The taps for input coordinate (row, col) in an image of rows × cols, as scipy 1.10 chooses them for the mode
-    /// <typeparamref name="TMode"/> and spline <paramref name="order"/> 0 (start = floor(x + 0.5)) or 1 (floor(x)):
-    /// fold the coordinate, then map each tap index.
+    /// <typeparamref name="TMode"/> and the order of <typeparamref name="TSampler"/>: fold the coordinate with the
+    /// mode, take the sampler's first tap (and second, for order 1) on each axis, then map each tap index.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Taps Compute<TMode>(double row, double col, int rows, int cols, int order)
+    public static Taps Compute<TMode, TSampler>(double row, double col, int rows, int cols)
         where TMode : struct, IBoundaryMode
+        where TSampler : struct, IPointSampler
     {
         var mode = default(TMode);
+        var sampler = default(TSampler);
         double y = mode.MapCoordinate(row, rows);
         double x = mode.MapCoordinate(col, cols);
         if (double.IsNaN(y) || double.IsNaN(x))
@@ -61,22 +64,16 @@ internal readonly struct Taps
             return new Taps(0, 0, 0, 0, 0, 0, 1); // NaN: constant mode outside the image
         }
 
-        if (order == 0)
-        {
-            int r = MapTap<TMode>((long)Math.Floor(y + 0.5), rows);
-            int c = MapTap<TMode>((long)Math.Floor(x + 0.5), cols);
-            return new Taps(r, r, c, c, 0, 0, 0);
-        }
-
-        double fy = Math.Floor(y), fx = Math.Floor(x);
+        double fy = sampler.FirstTap(y), fx = sampler.FirstTap(x);
         long iy = (long)fy, ix = (long)fx;
+        int row0 = MapTap<TMode>(iy, rows), col0 = MapTap<TMode>(ix, cols);
         return new Taps(
-            MapTap<TMode>(iy, rows),
-            MapTap<TMode>(iy + 1, rows),
-            MapTap<TMode>(ix, cols),
-            MapTap<TMode>(ix + 1, cols),
-            (float)(y - fy),
-            (float)(x - fx),
+            row0,
+            sampler.SecondTap != 0 ? MapTap<TMode>(iy + 1, rows) : row0,
+            col0,
+            sampler.SecondTap != 0 ? MapTap<TMode>(ix + 1, cols) : col0,
+            sampler.Weight(y, fy),
+            sampler.Weight(x, fx),
             0);
     }
 
