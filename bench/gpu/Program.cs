@@ -119,7 +119,7 @@ public static class Program
         var images = ImageArray.Wrap(x, generator.Settings.DataFormat);
         var spec = DeviceSpec.Parse(device);
         using var executor = new GpuAugmentationExecutor(GpuDevice.Acquire(spec));
-        if (executor.Admit(images, Workload.BatchSize) != DatasetPlacement.Resident)
+        if (executor.Admit(images, Workload.BatchSize, generator.Settings.FillMode, generator.Settings.InterpolationOrder) != DatasetPlacement.Resident)
         {
             Console.WriteLine($"| {w.Name} | {device} kernel | - | - | dataset not resident, skipped |");
             return 0;
