@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Regenerates the PPM/PGM/PBM and TIFF fixtures used by Keras.Preprocessing.Memory.Tests.
+
+Run with the system Python (Pillow, numpy, keras_preprocessing 1.1.0):
+
+    /usr/bin/python3 generate_formats.py
+
+Writes into this folder:
+  files/      source images, written by Pillow (or by hand for the Netpbm variants
+              Pillow does not write: ASCII P1/P2/P3, P4 and 16-bit PGM).
+  pil/        Pillow's own encodings (``img.save(p, 'ppm' | 'tiff')``) of source.png's pixels
+              in L, RGB and RGBA, for comparing our encoder's bytes.
+  flow/       a class-per-folder tree of .tif and .ppm files for flow_from_directory.
+  expected.npz  uint8 arrays: ``<file>|<mode>`` = ``np.asarray(Image.open(file).convert(mode))``;
+              ``load|<file>|<case>`` = load_img + img_to_array with a target size;
+              ``flow|x`` / ``flow|y`` = the first batch of flow_from_directory over flow/.
+"""
+
+import io
+import os
+import shutil
+
+import numpy as np
+from PIL import Image
+from keras_preprocessing.image import ImageDataGenerator, img_to_array, load_img
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FILES = os.path.join(HERE, "files")
+PIL_DIR = os.path.join(HERE, "pil")
+FLOW = os.path.join(HERE, "flow")
+W, H = 13, 9
+
+
+def source_rgba():
+    """A deterministic RGBA pattern with every channel varying."""
+    y, x = np.mgrid[0:H, 0:W]
+    r = (x * 19 + y * 7) % 256
+    g = (x * 5 + y * 29 + 40) % 256
+    b = (x * y * 3 + 90) % 256
+    a = (255 - x * 11 - y * 3) % 256
+    return np.stack([r, g, b, a], axis=-1).astype(np.uint8)
+
+
+def main():
+    for d in (FILES, PIL_DIR, FLOW):
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+    rgba = Image.fromarray(source_rgba(), "RGBA")
+    rgba.save(os.path.join(HERE, "source.png"))
+    rgb = rgba.convert("RGB")
+    gray = rgba.convert("L")
+    pal = rgb.convert("P", palette=Image.ADAPTIVE, colors=16)
+    bilevel = gray.convert("1")
+    images = {"L": gray, "RGB": rgb, "RGBA": rgba, "P": pal, "1": bilevel}
+
+    written = []
+    # Netpbm: Pillow writes P6 for RGB, P5 for L, P4 for 1.
+    rgb.save(os.path.join(FILES, "rgb.ppm"))
+    gray.save(os.path.join(FILES, "gray.pgm"))
+    bilevel.save(os.path.join(FILES, "bilevel.pbm"))
+    written += ["rgb.ppm", "gray.pgm", "bilevel.pbm"]
+    a_rgb = np.asarray(rgb)
+    a_gray = np.asarray(gray)
+    a_bits = np.asarray(bilevel)
+    with open(os.path.join(FILES, "ascii.ppm"), "w") as f:
+        f.write("P3\n# ascii colour\n%d %d\n255\n" % (W, H))
+        f.write("\n".join(" ".join(str(v) for v in row.ravel()) for row in a_rgb) + "\n")
+    with open(os.path.join(FILES, "ascii.pgm"), "w") as f:
+        f.write("P2\n%d %d 255\n" % (W, H))
+        f.write("\n".join(" ".join(str(v) for v in row) for row in a_gray) + "\n")
+    with open(os.path.join(FILES, "ascii.pbm"), "w") as f:
+        # PBM: 1 is black.
+        f.write("P1\n%d %d\n" % (W, H))
+        f.write("\n".join("".join("0" if v else "1" for v in row) for row in a_bits) + "\n")
+    with open(os.path.join(FILES, "gray16.pgm"), "wb") as f:
+        g16 = (np.arange(W * H, dtype=np.uint32).reshape(H, W) * 97).astype(">u2")
+        f.write(b"P5\n%d %d\n65535\n" % (W, H) + g16.tobytes())
+    written += ["ascii.ppm", "ascii.pgm", "ascii.pbm", "gray16.pgm"]
+
+    # TIFF: every mode with every compression Pillow offers for it.
+    for mode, img in images.items():
+        for comp in (None, "tiff_lzw", "tiff_adobe_deflate", "packbits"):
+            name = "%s_%s.tif" % (mode.lower(), comp or "raw")
+            if mode == "1" and comp is not None:
+                continue
+            kwargs = {} if comp is None else {"compression": comp}
+            img.save(os.path.join(FILES, name), "tiff", **kwargs)
+            written.append(name)
+
+    expected = {}
+    for name in written:
+        with Image.open(os.path.join(FILES, name)) as im:
+            for mode in ("L", "RGB", "RGBA"):
+                expected["%s|%s" % (name, mode)] = np.asarray(im.convert(mode))
+
+    # load_img with a target size (and colour mode) on a TIFF and a PPM, as Keras does.
+    cases = {"gray_bilinear": dict(color_mode="grayscale", target_size=(5, 7), interpolation="bilinear"),
+             "rgb_nearest": dict(color_mode="rgb", target_size=(11, 6), interpolation="nearest"),
+             "rgba_bicubic": dict(color_mode="rgba", target_size=(4, 4), interpolation="bicubic")}
+    for name in ("rgb_tiff_lzw.tif", "rgb.ppm"):
+        for key, kw in cases.items():
+            arr = img_to_array(load_img(os.path.join(FILES, name), **kw))
+            assert (arr == np.round(arr)).all()
+            expected["load|%s|%s" % (name, key)] = arr.astype(np.uint8)
+
+    # Pillow's own encodings of source.png's pixels.
+    for mode in ("L", "RGB"):
+        images[mode].save(os.path.join(PIL_DIR, mode.lower() + ".ppm"), "ppm")
+    for mode in ("L", "RGB", "RGBA"):
+        images[mode].save(os.path.join(PIL_DIR, mode.lower() + ".tif"), "tiff")
+
+    # flow_from_directory over .tif and .ppm files.
+    for cls, files in (("cats", [("a.tif", rgb, {}), ("b.ppm", rgb, {})]),
+                       ("dogs", [("c.tiff", gray, {"compression": "tiff_lzw"}), ("d.ppm", gray, {})])):
+        os.makedirs(os.path.join(FLOW, cls))
+        for fname, img, kw in files:
+            fmt = "tiff" if fname.endswith(("tif", "tiff")) else "ppm"
+            img.save(os.path.join(FLOW, cls, fname), fmt, **kw)
+    it = ImageDataGenerator().flow_from_directory(FLOW, target_size=(6, 8), batch_size=4, shuffle=False)
+    x, y = next(it)
+    assert (x == np.round(x)).all()
+    expected["flow|x"] = x.astype(np.uint8)
+    expected["flow|y"] = y.astype(np.uint8)
+    expected["flow|filenames"] = np.array([ord(c) for c in "\n".join(it.filenames)], dtype=np.uint8)
+
+    np.savez_compressed(os.path.join(HERE, "expected.npz"), **expected)
+
+
+if __name__ == "__main__":
+    main()
