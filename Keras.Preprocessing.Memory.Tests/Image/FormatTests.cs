@@ -91,6 +91,25 @@ public sealed class FormatTests
     }
 
     [TestMethod]
+    [DataRow("tiff")]
+    [DataRow("tif")]
+    [DataRow("ppm")]
+    public void FlowSaveFormatWritesTiffAndPpm(string format)
+    {
+        using var dir = new TempDirectory();
+        using var x = np.zeros(new Shape(2, 4, 5, 3), NPTypeCode.Single);
+        using var it = new ImageDataGenerator().flow(x, batch_size: 2, shuffle: false, save_to_dir: dir.Path, save_format: format);
+        using var batch = it.next();
+        string[] files = Directory.GetFiles(dir.Path, "*." + format);
+        Assert.HasCount(2, files);
+        foreach (string file in files)
+        {
+            KerasImage image = ImageUtils.load_img(file);
+            Assert.AreEqual((5, 4), (image.width, image.height));
+        }
+    }
+
+    [TestMethod]
     public void SavingGifIsStillRefused()
     {
         using var dir = new TempDirectory();
