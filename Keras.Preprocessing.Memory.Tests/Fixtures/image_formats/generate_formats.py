@@ -11,14 +11,16 @@ Writes into this folder:
   pil/        Pillow's own encodings (``img.save(p, 'ppm' | 'tiff')``) of source.png's pixels
               in L, RGB and RGBA, for comparing our encoder's bytes.
   flow/       a class-per-folder tree of .tif and .ppm files for flow_from_directory.
-  expected.npz  uint8 arrays: ``<file>|<mode>`` = ``np.asarray(Image.open(file).convert(mode))``;
+  expected.npz  uint8 arrays: ``decode|<file>`` = height, width, then ``np.asarray(Image.open(file).convert(mode))``
+              for L, RGB and RGBA, flattened and concatenated;
               ``load|<file>|<case>`` = load_img + img_to_array with a target size;
               ``flow|x`` / ``flow|y`` = the first batch of flow_from_directory over flow/.
 """
 
-import io
 import os
 import shutil
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -39,6 +41,67 @@ def source_rgba():
     b = (x * y * 3 + 90) % 256
     a = (255 - x * 11 - y * 3) % 256
     return np.stack([r, g, b, a], axis=-1).astype(np.uint8)
+
+
+def handmade_tiff(path, arr, big_endian, photometric, tile=None, rows_per_strip=None, deflate=False, predictor=False):
+    """Writes layouts Pillow's writer does not produce (big-endian, tiles, predictor) for Pillow to read."""
+    e = ">" if big_endian else "<"
+    h, w = arr.shape[:2]
+    spp = 1 if arr.ndim == 2 else arr.shape[2]
+    itemsize = arr.dtype.itemsize
+    data = arr.astype(e + ("u2" if itemsize == 2 else "u1"))
+    tw, th = tile if tile else (w, rows_per_strip or h)
+    chunks = []
+    for top in range(0, h, th):
+        for left in range(0, w, tw):
+            block = np.zeros((th, tw) + data.shape[2:], dtype=data.dtype) if tile else None
+            if tile:
+                part = data[top:top + th, left:left + tw]
+                block[:part.shape[0], :part.shape[1]] = part
+            else:
+                block = data[top:top + th]
+            block = block.reshape(block.shape[0], -1).copy()
+            if predictor:
+                # Horizontal differencing on 8-bit samples.
+                block = block.astype(np.int16)
+                block[:, spp:] = (block[:, spp:] - block[:, :-spp]) % 256
+                block = block.astype(np.uint8)
+            raw = block.tobytes()
+            chunks.append(zlib.compress(raw) if deflate else raw)
+    entries = [(256, 4, [w]), (257, 4, [h]), (258, 3, [itemsize * 8] * spp), (259, 3, [8 if deflate else 1]),
+               (262, 3, [photometric]), (277, 3, [spp]), (284, 3, [1])]
+    if predictor:
+        entries.append((317, 3, [2]))
+    if spp == 4:
+        entries.append((338, 3, [2]))
+    if tile:
+        entries += [(322, 4, [tw]), (323, 4, [th]), (324, 4, None), (325, 4, [len(c) for c in chunks])]
+    else:
+        entries += [(273, 4, None), (278, 4, [th]), (279, 4, [len(c) for c in chunks])]
+    entries.sort()
+    ifd_size = 2 + 12 * len(entries) + 4
+    extra = bytearray()
+    pixel_start = 8 + ifd_size
+    out_of_line = sum(len(v) * (2 if t == 3 else 4) for _, t, v in entries if v and len(v) * (2 if t == 3 else 4) > 4)
+    offsets_size = len(chunks) * 4 if len(chunks) > 1 else 0
+    pos = pixel_start + out_of_line + offsets_size
+    offsets = []
+    for c in chunks:
+        offsets.append(pos)
+        pos += len(c)
+    ifd = struct.pack(e + "H", len(entries))
+    for tag, typ, values in entries:
+        values = offsets if values is None else values
+        fmt = "H" if typ == 3 else "I"
+        packed = struct.pack(e + fmt * len(values), *values)
+        if len(packed) <= 4:
+            ifd += struct.pack(e + "HHI", tag, typ, len(values)) + packed.ljust(4, b"\0")
+        else:
+            ifd += struct.pack(e + "HHII", tag, typ, len(values), pixel_start + len(extra))
+            extra += packed
+    ifd += b"\0\0\0\0"
+    with open(path, "wb") as f:
+        f.write((b"MM\0*" if big_endian else b"II*\0") + struct.pack(e + "I", 8) + ifd + bytes(extra) + b"".join(chunks))
 
 
 def main():
@@ -87,11 +150,28 @@ def main():
             img.save(os.path.join(FILES, name), "tiff", **kwargs)
             written.append(name)
 
+    # Layouts Pillow does not write: big-endian, tiles, the predictor, 16-bit grey.
+    y, x = np.mgrid[0:20, 0:40]
+    wide = np.stack([(x * 6) % 256, (y * 12) % 256, (x * y) % 256], axis=-1).astype(np.uint8)
+    handmade_tiff(os.path.join(FILES, "be_rgb_tiled_deflate_predictor.tif"), wide, True, 2,
+                  tile=(16, 16), deflate=True, predictor=True)
+    handmade_tiff(os.path.join(FILES, "le_rgb_strips_deflate_predictor.tif"), wide, False, 2,
+                  rows_per_strip=7, deflate=True, predictor=True)
+    handmade_tiff(os.path.join(FILES, "be_rgba_strips_raw.tif"), source_rgba(), True, 2, rows_per_strip=4)
+    g16 = (np.arange(W * H).reshape(H, W) * 7).astype(np.uint16)
+    handmade_tiff(os.path.join(FILES, "be_gray16_raw.tif"), g16, True, 1, rows_per_strip=2)
+    Image.fromarray(g16).save(os.path.join(FILES, "gray16.tif"), "tiff")
+    written += ["be_rgb_tiled_deflate_predictor.tif", "le_rgb_strips_deflate_predictor.tif",
+                "be_rgba_strips_raw.tif", "be_gray16_raw.tif", "gray16.tif"]
+
     expected = {}
     for name in written:
         with Image.open(os.path.join(FILES, name)) as im:
-            for mode in ("L", "RGB", "RGBA"):
-                expected["%s|%s" % (name, mode)] = np.asarray(im.convert(mode))
+            # One entry a file keeps the archive small: height, width, then the L, RGB and RGBA pixels.
+            assert im.size[0] < 256 and im.size[1] < 256
+            parts = [np.array([im.size[1], im.size[0]], dtype=np.uint8)]
+            parts += [np.asarray(im.convert(mode)).ravel() for mode in ("L", "RGB", "RGBA")]
+            expected["decode|" + name] = np.concatenate(parts)
 
     # load_img with a target size (and colour mode) on a TIFF and a PPM, as Keras does.
     cases = {"gray_bilinear": dict(color_mode="grayscale", target_size=(5, 7), interpolation="bilinear"),
