@@ -1,4 +1,6 @@
 using Keras.Preprocessing.Memory.Image;
+using Keras.Preprocessing.Memory.Tests.Files;
+using Microsoft.Data.Analysis;
 using NumSharp;
 using NumSharp.IO;
 
@@ -138,6 +140,27 @@ public sealed class FormatTests
         StringAssert.Contains(e.Message, path);
     }
 
+    /// <summary>Every prefix of every fixture either decodes or throws ImageDecodeException; nothing else escapes.</summary>
+    [TestMethod]
+    public void EveryTruncationFailsCleanly()
+    {
+        foreach (string path in Directory.GetFiles(Path.Combine(Root, "files")))
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            for (int length = 0; length < bytes.Length; length += 5)
+            {
+                try
+                {
+                    _ = ImageDecoder.Decode(bytes.AsSpan(0, length), path, ImageMode.RGBA);
+                }
+                catch (ImageDecodeException e)
+                {
+                    Assert.AreEqual(path, e.FileName);
+                }
+            }
+        }
+    }
+
     [TestMethod]
     public void CorruptFilesThrowNamingTheFile()
     {
@@ -178,6 +201,21 @@ public sealed class FormatTests
             Assert.IsNull(ImageProbe.FileProblem(FilePath(file)), file);
         }
         Assert.IsNotNull(ImageProbe.Problem(new byte[] { (byte)'I', (byte)'I', 42, 0, 0xff, 0xff, 0, 0 }, "x.tif"));
+    }
+
+    /// <summary>Validation used to drop TIFF and PPM rows (no decoder); now they are read like Keras's.</summary>
+    [TestMethod]
+    public void FlowFromDataframeKeepsTiffAndPpmRows()
+    {
+        string[] files = ["cats/a.tif", "cats/b.ppm", "dogs/c.tiff", "dogs/d.ppm"];
+        var df = new DataFrame(new StringDataFrameColumn("filename", files), new StringDataFrameColumn("class", ["cats", "cats", "dogs", "dogs"]));
+        using var built = IteratorFixtures.Capture(() => new ImageDataGenerator().flow_from_dataframe(
+            df, Path.Combine(Root, "flow"), target_size: (6, 8), batch_size: 4, shuffle: false));
+        Assert.IsEmpty(built.Warnings);
+        Assert.AreEqual(4, built.Iterator.n);
+        using var batch = built.Iterator.next();
+        (byte[] x, _) = Expected.Value["flow|x"];
+        CollectionAssert.AreEqual(x.Select(b => (float)b).ToArray(), batch.x.ToArray<float>());
     }
 
     [TestMethod]

@@ -131,7 +131,13 @@ internal static class TiffDecoder
         {
             throw new ImageDecodeException($"image file is corrupt: '{source}' (too few TIFF strips or tiles)", source);
         }
-        int chunkRowBytes = (int)(((long)chunkWidth * samples * bits + 7) / 8);
+        long chunkRowBytesLong = (((long)chunkWidth * samples * bits) + 7) / 8;
+        // A forged tile size must not overflow the buffer arithmetic below.
+        if (chunkRowBytesLong * chunkHeight > Array.MaxLength)
+        {
+            throw new ImageDecodeException($"image file is corrupt: '{source}' (TIFF tile of {chunkWidth}x{chunkHeight})", source);
+        }
+        int chunkRowBytes = (int)chunkRowBytesLong;
         for (int index = 0; index < across * down; index++)
         {
             int top = index / across * chunkHeight;
