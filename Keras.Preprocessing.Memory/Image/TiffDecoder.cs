@@ -283,7 +283,8 @@ internal static class TiffDecoder
                 return (raw, ImageMode.RGB);
             }
             // ExtraSamples 2 is unassociated alpha (Pillow's RGBA); 0 is unspecified (RGBX, opaque);
-            // 1 is premultiplied (RGBa), which Pillow unpremultiplies on conversion.
+            // 1 is premultiplied (RGBa), which Pillow unpremultiplies on reading: v * 255 / a, truncated and
+            // clipped, and 0 where alpha is 0 (checked on le_rgba_associated.tif).
             int kind = extra.Length > 0 ? (int)extra[0] : 0;
             for (int i = 3; i < raw.Length; i += 4)
             {

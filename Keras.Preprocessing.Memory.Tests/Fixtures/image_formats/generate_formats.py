@@ -43,7 +43,8 @@ def source_rgba():
     return np.stack([r, g, b, a], axis=-1).astype(np.uint8)
 
 
-def handmade_tiff(path, arr, big_endian, photometric, tile=None, rows_per_strip=None, deflate=False, predictor=False):
+def handmade_tiff(path, arr, big_endian, photometric, tile=None, rows_per_strip=None, deflate=False, predictor=False,
+                  extra_samples=2):
     """Writes layouts Pillow's writer does not produce (big-endian, tiles, predictor) for Pillow to read."""
     e = ">" if big_endian else "<"
     h, w = arr.shape[:2]
@@ -73,7 +74,7 @@ def handmade_tiff(path, arr, big_endian, photometric, tile=None, rows_per_strip=
     if predictor:
         entries.append((317, 3, [2]))
     if spp == 4:
-        entries.append((338, 3, [2]))
+        entries.append((338, 3, [extra_samples]))
     if tile:
         entries += [(322, 4, [tw]), (323, 4, [th]), (324, 4, None), (325, 4, [len(c) for c in chunks])]
     else:
@@ -158,11 +159,13 @@ def main():
     handmade_tiff(os.path.join(FILES, "le_rgb_strips_deflate_predictor.tif"), wide, False, 2,
                   rows_per_strip=7, deflate=True, predictor=True)
     handmade_tiff(os.path.join(FILES, "be_rgba_strips_raw.tif"), source_rgba(), True, 2, rows_per_strip=4)
+    # ExtraSamples 1: associated (premultiplied) alpha, which Pillow unpremultiplies on reading.
+    handmade_tiff(os.path.join(FILES, "le_rgba_associated.tif"), source_rgba(), False, 2, extra_samples=1)
     g16 = (np.arange(W * H).reshape(H, W) * 7).astype(np.uint16)
     handmade_tiff(os.path.join(FILES, "be_gray16_raw.tif"), g16, True, 1, rows_per_strip=2)
     Image.fromarray(g16).save(os.path.join(FILES, "gray16.tif"), "tiff")
     written += ["be_rgb_tiled_deflate_predictor.tif", "le_rgb_strips_deflate_predictor.tif",
-                "be_rgba_strips_raw.tif", "be_gray16_raw.tif", "gray16.tif"]
+                "be_rgba_strips_raw.tif", "le_rgba_associated.tif", "be_gray16_raw.tif", "gray16.tif"]
 
     expected = {}
     for name in written:
