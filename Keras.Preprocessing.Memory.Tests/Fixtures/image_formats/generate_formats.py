@@ -161,11 +161,14 @@ def main():
     handmade_tiff(os.path.join(FILES, "be_rgba_strips_raw.tif"), source_rgba(), True, 2, rows_per_strip=4)
     # ExtraSamples 1: associated (premultiplied) alpha, which Pillow unpremultiplies on reading.
     handmade_tiff(os.path.join(FILES, "le_rgba_associated.tif"), source_rgba(), False, 2, extra_samples=1)
+    handmade_tiff(os.path.join(FILES, "le_rgbx.tif"), source_rgba(), False, 2, extra_samples=0)
+    handmade_tiff(os.path.join(FILES, "be_white_is_zero.tif"), source_rgba()[..., 0], True, 0, rows_per_strip=3)
     g16 = (np.arange(W * H).reshape(H, W) * 7).astype(np.uint16)
     handmade_tiff(os.path.join(FILES, "be_gray16_raw.tif"), g16, True, 1, rows_per_strip=2)
     Image.fromarray(g16).save(os.path.join(FILES, "gray16.tif"), "tiff")
     written += ["be_rgb_tiled_deflate_predictor.tif", "le_rgb_strips_deflate_predictor.tif",
-                "be_rgba_strips_raw.tif", "le_rgba_associated.tif", "be_gray16_raw.tif", "gray16.tif"]
+                "be_rgba_strips_raw.tif", "le_rgba_associated.tif", "le_rgbx.tif",
+                "be_white_is_zero.tif", "be_gray16_raw.tif", "gray16.tif"]
 
     expected = {}
     for name in written:
