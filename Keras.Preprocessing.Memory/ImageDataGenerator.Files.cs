@@ -26,7 +26,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="seed">Random seed for shuffling and augmentation.</param>
     /// <param name="save_to_dir">Directory to save augmented images to, or null.</param>
     /// <param name="save_prefix">Prefix of saved file names.</param>
-    /// <param name="save_format">"png" or "jpeg".</param>
+    /// <param name="save_format">"png", "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif".</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
     /// <param name="interpolation">"nearest", "bilinear", "bicubic", "lanczos", "box" or "hamming" (PIL's filters).</param>
     /// <param name="validate_filenames">Drop rows whose file is missing, not an image, too large, or outside <paramref name="directory"/>, with a warning.</param>
@@ -86,7 +86,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="seed">Random seed for shuffling and augmentation.</param>
     /// <param name="save_to_dir">Directory to save augmented images to, or null.</param>
     /// <param name="save_prefix">Prefix of saved file names.</param>
-    /// <param name="save_format">"png" or "jpeg".</param>
+    /// <param name="save_format">"png", "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif".</param>
     /// <param name="follow_links">Whether to follow symbolic links inside class sub-directories.</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
     /// <param name="interpolation">"nearest", "bilinear", "bicubic", "lanczos", "box" or "hamming".</param>

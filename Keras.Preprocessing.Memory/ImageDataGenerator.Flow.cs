@@ -16,7 +16,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="seed">Random seed for shuffling and augmentation; the same seed gives the same batches.</param>
     /// <param name="save_to_dir">A directory to save the augmented images to, for inspection, or null.</param>
     /// <param name="save_prefix">File name prefix for saved images.</param>
-    /// <param name="save_format">"png" (default) or "jpeg".</param>
+    /// <param name="save_format">"png" (default), "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif".</param>
     /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes (newer Keras).</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
     /// <param name="num_shards">Data-parallel workers sharing each epoch (default 1); see <paramref name="shard_index"/>.</param>
@@ -64,7 +64,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="seed">Random seed for shuffling and augmentation.</param>
     /// <param name="save_to_dir">A directory to save the augmented images to, or null.</param>
     /// <param name="save_prefix">File name prefix for saved images.</param>
-    /// <param name="save_format">"png" (default) or "jpeg".</param>
+    /// <param name="save_format">"png" (default), "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif".</param>
     /// <param name="ignore_class_split">Allow training and validation subsets to hold different classes.</param>
     /// <param name="subset">"training" or "validation" when <see cref="validation_split"/> is set.</param>
     /// <param name="num_shards">Data-parallel workers sharing each epoch (default 1).</param>

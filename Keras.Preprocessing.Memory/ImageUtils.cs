@@ -150,7 +150,7 @@ public static class ImageUtils
     /// <param name="path">Destination file; overwritten if it exists.</param>
     /// <param name="x">Array of shape (height, width, channels) or (channels, height, width).</param>
     /// <param name="data_format">"channels_last" or "channels_first".</param>
-    /// <param name="file_format">"png", "jpeg"/"jpg", "bmp" or "webp"; null to use the extension.</param>
+    /// <param name="file_format">"png", "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif"; null to use the extension.</param>
     /// <param name="scale">Whether to rescale values into [0, 255].</param>
     /// <param name="quality">JPEG/WebP quality (PIL's <c>quality</c> keyword); PIL's defaults when null.</param>
     public static void save_img(

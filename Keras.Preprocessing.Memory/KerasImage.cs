@@ -94,7 +94,7 @@ public sealed class KerasImage
     /// <paramref name="format"/> or else by the file extension.
     /// </summary>
     /// <param name="path">Destination file; overwritten if it exists.</param>
-    /// <param name="format">"png", "jpeg"/"jpg", "bmp" or "webp" (case-insensitive); null to use the extension.</param>
+    /// <param name="format">"png", "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif" (case-insensitive); null to use the extension.</param>
     /// <param name="quality">JPEG/WebP quality 1-100 (PIL's <c>quality</c> option); PIL's defaults (75 JPEG, 80 WebP) when null.</param>
     public void save(string path, string? format = null, int? quality = null) => ImageEncoder.Save(this, path, format, quality);
 }

@@ -3,7 +3,10 @@ using SkiaSharp;
 
 namespace Keras.Preprocessing.Memory.Image;
 
-/// <summary>Encodes a <see cref="KerasImage"/> to PNG/JPEG/WebP with Skia, or BMP with <see cref="BmpWriter"/>.</summary>
+/// <summary>
+/// Encodes a <see cref="KerasImage"/> to PNG/JPEG/WebP with Skia, or BMP, PPM and TIFF with our own
+/// <see cref="BmpWriter"/>, <see cref="NetpbmCodec"/> and <see cref="TiffWriter"/> (Skia has no encoder for them).
+/// </summary>
 internal static class ImageEncoder
 {
     private const int PilJpegQuality = 75;
@@ -25,6 +28,14 @@ internal static class ImageEncoder
         if (format == ImageFileFormat.Bmp)
         {
             return BmpWriter.Encode(image);
+        }
+        if (format == ImageFileFormat.Ppm)
+        {
+            return NetpbmCodec.Encode(image);
+        }
+        if (format == ImageFileFormat.Tiff)
+        {
+            return TiffWriter.Encode(image);
         }
         if (format == ImageFileFormat.Jpeg && image.Mode == ImageMode.RGBA)
         {

@@ -7,6 +7,8 @@ internal enum ImageFileFormat
     Jpeg,
     Bmp,
     Webp,
+    Ppm,
+    Tiff,
 }
 
 /// <summary>Resolves a PIL-style format name or a file extension to an <see cref="ImageFileFormat"/>.</summary>
@@ -22,6 +24,9 @@ internal static class ImageFileFormats
                 "jpeg" or "jpg" => ImageFileFormat.Jpeg,
                 "bmp" => ImageFileFormat.Bmp,
                 "webp" => ImageFileFormat.Webp,
+                "ppm" => ImageFileFormat.Ppm,
+                "tiff" or "tif" => ImageFileFormat.Tiff,
+                // PIL quantizes to an adaptive palette when saving GIF; that quantizer is not ported.
                 "gif" => throw new NotSupportedException("Saving GIF is not supported; use png."),
                 _ => throw new ArgumentException($"unknown file format: {format}", nameof(format)),
             };
@@ -33,6 +38,8 @@ internal static class ImageFileFormats
             ".jpg" or ".jpeg" or ".jpe" or ".jfif" => ImageFileFormat.Jpeg,
             ".bmp" or ".dib" => ImageFileFormat.Bmp,
             ".webp" => ImageFileFormat.Webp,
+            ".ppm" or ".pgm" or ".pbm" or ".pnm" => ImageFileFormat.Ppm,
+            ".tif" or ".tiff" => ImageFileFormat.Tiff,
             ".gif" => throw new NotSupportedException("Saving GIF is not supported; use .png."),
             _ => throw new ArgumentException($"unknown file extension: {extension}", nameof(path)),
         };

@@ -16,6 +16,18 @@ internal static class ImageProbe
             return "the file is empty (0 bytes)";
         }
 
+        if (TiffDecoder.IsTiff(header) || NetpbmCodec.IsNetpbm(header))
+        {
+            bool tiff = TiffDecoder.IsTiff(header);
+            int width, height;
+            bool read = tiff ? TiffDecoder.TryReadSize(header, out width, out height) : NetpbmCodec.TryReadSize(header, out width, out height);
+            if (!read)
+            {
+                return tiff ? "not a readable TIFF image" : "not a readable PPM/PGM/PBM image";
+            }
+            return LimitProblem(width, height, source);
+        }
+
         unsafe
         {
             fixed (byte* p = header)
@@ -24,21 +36,57 @@ internal static class ImageProbe
                 using var codec = SKCodec.Create(data);
                 if (codec is null)
                 {
-                    return "not a readable PNG, JPEG, BMP, GIF or WebP image";
+                    return "not a readable PNG, JPEG, BMP, GIF, WebP, TIFF or PPM image";
                 }
-
-                try
-                {
-                    PixelLimit.Check(codec.Info.Width, codec.Info.Height, source);
-                }
-                catch (DecompressionBombException e)
-                {
-                    return e.Message;
-                }
+                return LimitProblem(codec.Info.Width, codec.Info.Height, source);
             }
         }
+    }
 
-        return null;
+    private static string? LimitProblem(int width, int height, string source)
+    {
+        try
+        {
+            PixelLimit.Check(width, height, source);
+            return null;
+        }
+        catch (DecompressionBombException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// TIFF writers (libtiff among them) often put the IFD, which holds the size, after the pixel data:
+    /// then it is read from where the header points and placed straight after a copy of the header.
+    /// </summary>
+    private static byte[] TiffIfdInFront(FileStream stream, byte[] header)
+    {
+        if (!TiffDecoder.IsTiff(header) || TiffDecoder.TryReadSize(header, out _, out _))
+        {
+            return header;
+        }
+        long offset = TiffDecoder.FirstIfdOffset(header);
+        if (offset + 2 > stream.Length)
+        {
+            return header;
+        }
+        // Room for 4096 entries covers any real IFD; width and height are never stored out of line.
+        var ifd = new byte[(int)Math.Min(stream.Length - offset, 2 + (4096 * 12))];
+        stream.Position = offset;
+        stream.ReadExactly(ifd);
+        var moved = new byte[8 + ifd.Length];
+        header.AsSpan(0, 8).CopyTo(moved);
+        ifd.CopyTo(moved, 8);
+        if (header[0] == 'I')
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(moved.AsSpan(4), 8);
+        }
+        else
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(moved.AsSpan(4), 8);
+        }
+        return moved;
     }
 
     /// <summary>Reads enough of a file for <see cref="Problem(ReadOnlySpan{byte}, string)"/> (headers sit in the first few KB).</summary>
@@ -49,7 +97,7 @@ internal static class ImageProbe
             using var stream = File.OpenRead(path);
             var header = new byte[(int)Math.Min(stream.Length, 64 * 1024)];
             stream.ReadExactly(header);
-            return Problem(header, path);
+            return Problem(TiffIfdInFront(stream, header), path);
         }
         catch (IOException e)
         {

@@ -36,7 +36,7 @@ internal readonly struct LoadRequest
 
     public KerasImage Load(ReadOnlySpan<byte> encoded, string source)
     {
-        KerasImage img = SkiaImageDecoder.Decode(encoded, source, _mode);
+        KerasImage img = ImageDecoder.Decode(encoded, source, _mode);
         if (_targetSize is not { } target || (img.width == target.Width && img.height == target.Height))
         {
             return img;

@@ -25,7 +25,7 @@ internal sealed class BatchImageWriter
 
     /// <param name="directory">Existing directory to write to.</param>
     /// <param name="prefix">File name prefix.</param>
-    /// <param name="format">"png", "jpeg"/"jpg", "bmp" or "webp".</param>
+    /// <param name="format">"png", "jpeg"/"jpg", "bmp", "webp", "ppm" or "tiff"/"tif".</param>
     /// <param name="layout">Data format of the batches.</param>
     /// <param name="nameRange">Range of the random part: Keras draws randint(1e4) for arrays, randint(1e7) for files.</param>
     public BatchImageWriter(string directory, string prefix, string format, DataFormat layout, int nameRange = ArrayNameRange)
@@ -35,9 +35,10 @@ internal sealed class BatchImageWriter
             throw new DirectoryNotFoundException($"`save_to_dir` does not exist: {directory}");
         }
 
-        if (format.ToLowerInvariant() is not ("png" or "jpeg" or "jpg" or "bmp" or "webp"))
+        // GIF stays refused: PIL quantizes to an adaptive palette on save, which is not ported.
+        if (format.ToLowerInvariant() is not ("png" or "jpeg" or "jpg" or "bmp" or "webp" or "ppm" or "tiff" or "tif"))
         {
-            throw new ArgumentException($"`save_format` should be \"png\", \"jpeg\", \"bmp\" or \"webp\". Received: {format}", "save_format");
+            throw new ArgumentException($"`save_format` should be \"png\", \"jpeg\", \"bmp\", \"webp\", \"ppm\" or \"tiff\". Received: {format}", "save_format");
         }
 
         _directory = directory;
