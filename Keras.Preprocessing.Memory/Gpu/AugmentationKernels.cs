@@ -37,17 +37,13 @@ internal static class AugmentationKernels
         var args = views.Arguments;
         var output = views.Images;
         var g = args.Geometry;
-        int pixels = g.Rows * g.Cols;
-        int s = index / pixels;
-        int p = index - (s * pixels);
-        int r = p / g.Cols;
-        int c = p - (r * g.Cols);
-        var plan = views.Plans[s];
+        var pixel = new WarpPixel(index, views);
+        int s = pixel.Sample, r = pixel.Row, c = pixel.Col;
+        var plan = pixel.Plan;
         var grid = plan.Grid;
         long src = (long)plan.SourceIndex * g.Size;
-        long dst = ((long)s * g.Size) + ((long)r * g.RowStride) + ((long)c * g.PixelStride);
-        bool finish = args.Fused != 0 && !plan.NeedsExtremes;
-        bool extensions = finish && args.ExtensionsAt == KernelArguments.ExtensionsInWarpOrFinish && plan.Extensions.IsActive;
+        long dst = pixel.Destination;
+        bool finish = pixel.Finish, extensions = pixel.Extensions;
 
         if (grid.IsPixelAligned != 0)
         {
