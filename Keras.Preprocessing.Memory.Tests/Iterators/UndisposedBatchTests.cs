@@ -52,6 +52,55 @@ public sealed class UndisposedBatchTests
     }
 
     [TestMethod]
+    public void BatchesPromotedByOtherCollectionsStillComeBack()
+    {
+        // The program's own collections (or another pool's) while a batch is held promote it to gen 2, where the
+        // pool's gen-1 collection cannot see that it was dropped: the pool must then ask for a full collection
+        // rather than allocate a fresh buffer for every such batch.
+        using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
+        var generator = new ImageDataGenerator(rotation_range: 10);
+        using var it = generator.flow(x, batch_size: 32, seed: 3);
+        long batchBytes = 32L * 64 * 64 * 3 * sizeof(float);
+        int promoted = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            if (i % 3 == 0)
+            {
+                PromoteHeldBatch(it);
+                promoted++;
+            }
+            else
+            {
+                _ = Next(it);
+            }
+        }
+
+        int slackBuffers = (int)((8L << 20) / batchBytes);
+        // (Whether the pool ran the full collections or, in a busy test process, someone else did, is not asserted.)
+        Assert.IsLessThanOrEqualTo(slackBuffers + 6, generator.Buffers.Allocations, $"{promoted} batches promoted to gen 2 came back");
+    }
+
+    [TestMethod]
+    public void KeptBatchesBackOffFullCollections()
+    {
+        // A caller that keeps every batch: full collections find nothing, so they must grow rarer (geometrically),
+        // not run at every rent — and nothing the caller keeps is ever handed out again.
+        using var x = TestData.IndexedImages(64, rows: 32, cols: 32);
+        var generator = new ImageDataGenerator(rotation_range: 10);
+        using var it = generator.flow(x, batch_size: 32, seed: 3);
+        var kept = new List<NDArray>();
+        for (int i = 0; i < 240; i++)
+        {
+            kept.Add(Next(it).X);
+        }
+
+        Assert.IsGreaterThanOrEqualTo(8, generator.Buffers.Collections, "collections ran while the batches were kept");
+        Assert.IsLessThanOrEqualTo(5, generator.Buffers.FullCollections, $"full collections back off ({generator.Buffers.Collections} collections)");
+        Assert.AreEqual(240, generator.Buffers.Allocations, "every kept batch has its own buffer");
+        GC.KeepAlive(kept);
+    }
+
+    [TestMethod]
     public void DisposedBatchesReuseOneBuffer()
     {
         using var x = TestData.IndexedImages(64, rows: 16, cols: 16);
@@ -112,6 +161,16 @@ public sealed class UndisposedBatchTests
     {
         var batch = it.next();
         return (batch.x, batch.y);
+    }
+
+    /// <summary>next(), then two collections while its batch is held, which promote the batch to gen 2; then it is dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PromoteHeldBatch(NumpyArrayIterator it)
+    {
+        var (held, _) = Next(it);
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        GC.KeepAlive(held);
     }
 
     /// <summary>A view of one image of a batch whose own arrays are dropped at once.</summary>

@@ -59,11 +59,18 @@ internal sealed unsafe class BufferPool
     private int _allocations;
     private long _reclaimTicks;
 
+    // Bytes of old (gen-2) undisposed batches that no full collection has judged yet before renting runs one;
+    // doubled each time a full collection hands nothing back (a caller keeping its batches), reset when one does.
+    private long _fullTrigger;
+
     /// <summary>Bytes of batch buffers handed out and not yet back (tests, diagnostics).</summary>
     internal long OutstandingBytes => Interlocked.Read(ref _outstanding);
 
     /// <summary>How many times renting asked the collector for dropped batches (tests, diagnostics).</summary>
     internal int Collections { get; private set; }
+
+    /// <summary>How many of <see cref="Collections"/> went on to a full (gen-2) collection for batches that had grown old (tests, diagnostics).</summary>
+    internal int FullCollections { get; private set; }
 
     /// <summary>How many buffers renting had to allocate because none was free (tests, diagnostics).</summary>
     internal int Allocations => Volatile.Read(ref _allocations);
@@ -148,20 +155,75 @@ internal sealed unsafe class BufferPool
 
     /// <summary>
     /// A gen-1 collection, then every wrapped buffer whose release delegate it found unreachable comes back. Gen 1,
-    /// not 0: the batch the caller held at the previous collection was promoted to gen 1 by it.
+    /// not 0: the batch the caller held at the previous collection was promoted to gen 1 by it. A batch that other
+    /// collections (the program's own, or another pool's) promoted to gen 2 while it was held is out of a gen-1
+    /// collection's reach once dropped: when such batches add up to <see cref="_fullTrigger"/> (at least one
+    /// buffer), a full collection judges them too, else each would cost a fresh buffer for good.
     /// </summary>
     private float[]? Reclaim(int length)
     {
         long started = Stopwatch.GetTimestamp();
+        long bytes = (long)length * sizeof(float);
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         Collections++;
+        long oldBytes;
         lock (_gate)
         {
             TakeBackUnreachable();
+            oldBytes = UnjudgedOldBytes();
+        }
+
+        bool full = oldBytes >= Math.Max(bytes, _fullTrigger);
+
+        if (full)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            FullCollections++;
+        }
+
+        lock (_gate)
+        {
+            if (full)
+            {
+                long before = _outstanding;
+                TakeBackUnreachable();
+                JudgeSurvivors();
+
+                // Old batches that survive a full collection in bulk are kept by the caller: back off geometrically, so
+                // a caller that keeps every batch pays a full collection per doubling of what it keeps, not per rent.
+                // One or two survivors are batches still in use at that moment, no reason to wait longer next time.
+                long keptOld = oldBytes - (before - _outstanding);
+                _fullTrigger = keptOld >= SlackBytes(bytes) ? Math.Max(2 * _fullTrigger, SlackBytes(bytes)) : 0;
+            }
+
             _liveMark = _outstanding;
             var buffer = TakeFree(length);
             Interlocked.Add(ref _reclaimTicks, Stopwatch.GetTimestamp() - started);
             return buffer;
+        }
+    }
+
+    /// <summary>Under the gate: bytes of outstanding batches in gen 2 that no full collection has seen alive.</summary>
+    private long UnjudgedOldBytes()
+    {
+        long bytes = 0;
+        foreach (var lease in _leases)
+        {
+            if (!lease.Judged && lease.Handle.Target is { } release && GC.GetGeneration(release) == GC.MaxGeneration)
+            {
+                bytes += lease.Bytes;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Under the gate, after a full collection: every lease still out was alive then, so only a later full collection can free it.</summary>
+    private void JudgeSurvivors()
+    {
+        foreach (var lease in _leases)
+        {
+            lease.Judged = true;
         }
     }
 
@@ -225,6 +287,9 @@ internal sealed unsafe class BufferPool
         public GCHandle Handle;
         public int Slot;
         public int Released;
+
+        /// <summary>Seen alive by a full collection: a gen-1 collection can never free it, and another full one is not asked for on its account.</summary>
+        public bool Judged;
 
         public void Release()
         {
