@@ -101,5 +101,7 @@ internal static partial class BadInputCases
         yield return Err<DirectoryNotFoundException>(P, "flow_from_directory missing directory", null, () => g.flow_from_directory(Path.Combine(ws.Root, "nope")));
         yield return Err<DirectoryNotFoundException>(P, "flow_from_directory class folder missing", null, () => g.flow_from_directory(ws.Classes, classes: ["cat", "cow"]), "cow");
         yield return Err<ArgumentException>(P, "flow_from_directory class_mode unknown", "class_mode", () => g.flow_from_directory(ws.Classes, class_mode: "onehot"));
+        // Keras lists the folder twice and then indexes past the one-hot row (IndexError) at the first batch.
+        yield return Err<ArgumentException>(P, "flow_from_directory classes listed twice", "classes", () => g.flow_from_directory(ws.Classes, classes: ["cat", "cat"]), "more than once");
     }
 }

@@ -206,8 +206,10 @@ def record(name, api, make, generator, args, rows=None, setup=None, batches=(0, 
         "n": it.n,
         "len": len(it),
         "filenames": list(it.filenames),
-        "classes": to_json(getattr(it, "classes", None)) if args.get("class_mode") in ("categorical", "binary", "sparse") else None,
-        "class_indices": getattr(it, "class_indices", None) if args.get("class_mode") in ("categorical", "binary", "sparse") else None,
+        # A DirectoryIterator has classes whatever its class_mode (scripts read them after predicting with
+        # class_mode=None); a DataFrameIterator only for the modes with classes.
+        "classes": to_json(getattr(it, "classes", None)) if api == "directory" or args.get("class_mode") in ("categorical", "binary", "sparse") else None,
+        "class_indices": getattr(it, "class_indices", None) if api == "directory" or args.get("class_mode") in ("categorical", "binary", "sparse") else None,
         "image_shape": list(it.image_shape),
         "batches": [],
     }
