@@ -303,6 +303,8 @@ def main():
         dataframe_case("df_raw_list", class_mode="raw", y_col=["score", "count"]),
         dataframe_case("df_none", class_mode=None),
         dataframe_case("df_classes_ignored", class_mode=None, classes=["cat"]),
+        # class_mode "other": deprecated alias of "raw", with a DeprecationWarning
+        dataframe_case("df_other_is_raw", class_mode="other", y_col="score"),
         # subsets
         dataframe_case("df_subset_training", generator=split, subset="training", weight_col="weight"),
         dataframe_case("df_subset_validation", generator=split, subset="validation", weight_col="weight"),
