@@ -183,6 +183,7 @@ public abstract class FileImageIterator : KerasIterator
     /// <inheritdoc />
     private protected override Batch BuildBatch(long epochNumber, int[] indices, DrawnBatch? drawn)
     {
+        ThrowIfNoSamples(indices);
         AugmentedImages augmented;
         if (_cachedImages is not null)
         {
