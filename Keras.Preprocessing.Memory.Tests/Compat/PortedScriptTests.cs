@@ -1,4 +1,5 @@
 using Keras.Preprocessing.Memory.Tests.Files;
+using NumSharp;
 
 namespace Keras.Preprocessing.Memory.Tests.Compat;
 
@@ -49,5 +50,28 @@ public sealed class PortedScriptTests
         Assert.AreEqual("raw", built.Iterator.class_mode);
         Assert.AreEqual("`class_mode` \"other\" is deprecated, please use `class_mode` \"raw\".", built.Warnings[0]);
         Assert.AreEqual(built.Iterator.n, (int)built.Iterator.labels!.size);
+    }
+
+    [TestMethod]
+    [DataRow("float32", NPTypeCode.Single)]
+    [DataRow("float64", NPTypeCode.Double)]
+    public void FittedStatisticsHaveTheGeneratorDtype(string dtype, NPTypeCode expected)
+    {
+        // Keras's fit converts x to the generator's dtype first, so mean, std and principal_components come out in it.
+        using var x = TestData.IndexedImages(6, rows: 3, cols: 4);
+        var g = new ImageDataGenerator(featurewise_center: true, featurewise_std_normalization: true, dtype: dtype);
+        g.fit(x);
+        var zca = new ImageDataGenerator(zca_whitening: true, zca_epsilon: 0.1, dtype: dtype);
+        zca.fit(x);
+        Assert.AreEqual(expected, g.mean!.typecode);
+        Assert.AreEqual(expected, g.std!.typecode);
+        Assert.AreEqual(expected, zca.principal_components!.typecode);
+        CollectionAssert.AreEqual(new long[] { 1, 1, 3 }, g.mean.shape.Select(d => (long)d).ToArray());
+
+        // The values are the same whatever the dtype.
+        var reference = new ImageDataGenerator(featurewise_center: true, featurewise_std_normalization: true);
+        reference.fit(x);
+        CollectionAssert.AreEqual(Fixture.Doubles(reference.mean!), Fixture.Doubles(g.mean));
+        CollectionAssert.AreEqual(Fixture.Doubles(reference.std!), Fixture.Doubles(g.std));
     }
 }
