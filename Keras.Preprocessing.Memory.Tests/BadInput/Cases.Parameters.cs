@@ -98,6 +98,9 @@ internal static partial class BadInputCases
         yield return Err<ArgumentNullException>(P, "flow_from_dataframe null dataframe", "dataframe", () => g.flow_from_dataframe(null!));
         yield return Err<ArgumentException>(P, "flow_from_dataframe x_col missing", "x_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, x_col: "path"), "path");
         yield return Err<ArgumentException>(P, "flow_from_dataframe y_col missing", "y_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, y_col: "label"), "label");
+        // Keras raises TypeError for a list of y columns with a class mode; we used to read the first column only.
+        yield return Err<ArgumentException>(P, "flow_from_dataframe categorical with a y_col list", "y_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, y_col: new[] { "class" }), "y_col=\"['class']\" column values must be type string, list or tuple");
+        yield return Err<ArgumentException>(P, "flow_from_dataframe sparse with a y_col list", "y_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, y_col: new[] { "class", "filename" }, class_mode: "sparse"), "must be strings");
         yield return Err<ArgumentException>(P, "flow_from_dataframe weight_col missing", "weight_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, weight_col: "w"), "w");
         yield return Err<ArgumentException>(P, "flow_from_dataframe class_mode unknown", "class_mode", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, class_mode: "onehot"), "onehot");
         yield return Err<ArgumentException>(P, "flow_from_dataframe color_mode cmyk", "color_mode", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, color_mode: "cmyk"), "cmyk");
