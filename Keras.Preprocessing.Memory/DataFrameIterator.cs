@@ -58,6 +58,17 @@ public sealed class DataFrameIterator : FileImageIterator
             throw new ArgumentException($"If class_mode=\"multi_output\", y_col must be a list. Received {r.YCol}.", "y_col");
         }
 
+        // Keras checks a class column's values one by one; given a list of columns, pandas hands it whole columns instead,
+        // which are not strings: TypeError. Reading only the first listed column would silently drop the others.
+        if (mode.UsesClasses() && r.YCol.IsList)
+        {
+            throw new ArgumentException(
+                mode == ClassMode.Categorical
+                    ? $"If class_mode=\"categorical\", y_col=\"{r.YCol}\" column values must be type string, list or tuple. A list of y columns is for class_mode \"raw\" or \"multi_output\"."
+                    : $"If class_mode=\"{mode.Name().Trim('\'')}\", y_col=\"{r.YCol}\" column values must be strings. A list of y columns is for class_mode \"raw\" or \"multi_output\".",
+                "y_col");
+        }
+
         var yColumns = mode is ClassMode.Input or ClassMode.None ? [] : r.YCol.Names.Select(n => Column(df, n, "y_col")).ToArray();
         var weightColumn = r.WeightCol is null ? null : Column(df, r.WeightCol, "weight_col");
         if (weightColumn is not null && !IsNumeric(weightColumn))

@@ -36,7 +36,12 @@ public sealed class DirectoryIterator : FileImageIterator
         var classIndices = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in classes)
         {
-            classIndices[name] = classIndices.Count;
+            // Keras's dict(zip(classes, range(n))) keeps the last index of a repeated name but lists its folder twice:
+            // every image comes twice, and categorical batches then index past the one-hot row (IndexError).
+            if (!classIndices.TryAdd(name, classIndices.Count))
+            {
+                throw new ArgumentException($"`classes` names \"{name}\" more than once: each class sub-directory may be listed once.", "classes");
+            }
         }
 
         var samples = new List<ImageSample>();
@@ -65,8 +70,10 @@ public sealed class DirectoryIterator : FileImageIterator
         }
 
         KerasLogging.Print($"Found {samples.Count} images belonging to {classes.Length} classes.");
+        // Keras's DirectoryIterator sets `classes` whatever the class_mode: `class_mode=None` with `shuffle=False`
+        // is how a script predicts a test folder and then reads the true classes back from `it.classes`.
         return new FileIteratorSetup(
-            r.Options, decoding, [.. samples], mode, classIndices, mode.UsesClasses() ? [.. classLists] : null, [], null, SkipUndecodable: false);
+            r.Options, decoding, [.. samples], mode, classIndices, [.. classLists], [], null, SkipUndecodable: false);
     }
 
     /// <summary>Keras's _iter_valid_files: directories walked in sorted order (symlinked ones only when following links), files sorted by name.</summary>

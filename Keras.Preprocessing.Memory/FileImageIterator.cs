@@ -104,8 +104,9 @@ public abstract class FileImageIterator : KerasIterator
     public int num_classes => class_indices.Count;
 
     /// <summary>
-    /// The class index of every sample (Keras <c>classes</c>). A multi-label sample (a list of classes in the
-    /// DataFrame) has several: read <see cref="class_lists"/> then.
+    /// The class index of every sample (Keras <c>classes</c>): for <c>flow_from_directory</c> whatever the class_mode
+    /// (its sub-folder), for <c>flow_from_dataframe</c> only with categorical, binary or sparse labels (empty
+    /// otherwise). A multi-label sample (a list of classes in the DataFrame) has several: read <see cref="class_lists"/> then.
     /// </summary>
     public int[] classes => _classLists is null
         ? []
@@ -116,14 +117,16 @@ public abstract class FileImageIterator : KerasIterator
     public IReadOnlyList<int[]> class_lists => _classLists ?? [];
 
     /// <summary>
-    /// Keras <c>labels</c>: the classes for categorical/binary/sparse data, the targets for <c>raw</c> (one array,
-    /// rows = samples), null for <c>multi_output</c> (see <see cref="targets"/>) and for modes without labels.
+    /// Keras <c>labels</c>: the classes for categorical/binary/sparse data (and for every <c>flow_from_directory</c>
+    /// mode, as in Keras), the targets for <c>raw</c> (one array, rows = samples), null for <c>multi_output</c> (see
+    /// <see cref="targets"/>) and for <c>flow_from_dataframe</c> modes without classes.
     /// </summary>
     [NDBorrowed]
     public NDArray? labels => _mode switch
     {
         ClassMode.Raw => _targets[0],
-        _ when _mode.UsesClasses() && _classLists is not null && _classLists.All(c => c.Length == 1) => new NDArray(classes, new Shape(classes.Length)),
+        // Keras's DirectoryIterator.labels is `classes` whatever the class_mode; a DataFrameIterator has class lists only for modes with classes.
+        _ when _classLists is not null && _classLists.All(c => c.Length == 1) => new NDArray(classes, new Shape(classes.Length)),
         _ => null,
     };
 
@@ -180,6 +183,7 @@ public abstract class FileImageIterator : KerasIterator
     /// <inheritdoc />
     private protected override Batch BuildBatch(long epochNumber, int[] indices, DrawnBatch? drawn)
     {
+        ThrowIfNoSamples(indices);
         AugmentedImages augmented;
         if (_cachedImages is not null)
         {

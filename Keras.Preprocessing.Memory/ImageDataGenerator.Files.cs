@@ -20,7 +20,7 @@ public sealed partial class ImageDataGenerator
     /// <param name="target_size">(height, width) every image is resized to; null means Keras's default (256, 256).</param>
     /// <param name="color_mode">"grayscale", "rgb" or "rgba".</param>
     /// <param name="classes">Class names to keep (others dropped), or null to infer them.</param>
-    /// <param name="class_mode">"categorical", "binary", "sparse", "input", "multi_output", "raw" or null.</param>
+    /// <param name="class_mode">"categorical", "binary", "sparse", "input", "multi_output", "raw" or null ("other", deprecated in Keras, means "raw").</param>
     /// <param name="batch_size">Samples per batch.</param>
     /// <param name="shuffle">Whether to shuffle each epoch.</param>
     /// <param name="seed">Random seed for shuffling and augmentation.</param>
@@ -38,6 +38,9 @@ public sealed partial class ImageDataGenerator
     /// <param name="prefetch">Batches computed ahead in the background (default 0).</param>
     /// <param name="device">"auto" (default), "cpu", or a GPU ("gpu", "gpu:N") — a GPU needs <paramref name="cache"/>, and then holds the decoded dataset.</param>
     /// <param name="logger">Where this call's "Found ..." line and warnings go (default: <see cref="logger"/>, else <see cref="KerasLogging.Logger"/>).</param>
+    /// <param name="has_ext">Deprecated in Keras and ignored, with Keras's warning: file names must match the files on disk.</param>
+    /// <param name="sort">Deprecated in Keras and ignored, with Keras's warning: without shuffling, batches follow the rows' order.</param>
+    /// <param name="drop_duplicates">Deprecated in Keras and ignored, with Keras's warning: duplicate rows are kept (drop them from the DataFrame first).</param>
     public DataFrameIterator flow_from_dataframe(
         DataFrame dataframe,
         string? directory = null,
@@ -64,10 +67,37 @@ public sealed partial class ImageDataGenerator
         int workers = -1,
         int prefetch = 0,
         string device = "auto",
-        ILogger? logger = null)
+        ILogger? logger = null,
+        bool? has_ext = null,
+        bool? sort = null,
+        bool? drop_duplicates = null)
     {
         var options = FileOptions(target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix, save_format, interpolation, keep_aspect_ratio, cache, progress, workers, prefetch, device);
         using var scope = KerasLogging.Use(logger ?? this.logger);
+
+        // Keras accepts these old keyword arguments (through **kwargs) and class_mode "other" with a DeprecationWarning,
+        // so scripts written for keras-preprocessing 1.0 still run; the warnings are Keras's words (missing spaces included).
+        if (has_ext is not null)
+        {
+            KerasWarnings.Warn("has_ext is deprecated, filenames in the dataframe have to match the exact filenames in disk.");
+        }
+
+        if (sort is not null)
+        {
+            KerasWarnings.Warn("sort is deprecated, batches will be created in thesame order than the filenames provided if shuffleis set to False.");
+        }
+
+        if (class_mode == "other")
+        {
+            KerasWarnings.Warn("`class_mode` \"other\" is deprecated, please use `class_mode` \"raw\".");
+            class_mode = "raw";
+        }
+
+        if (drop_duplicates is not null)
+        {
+            KerasWarnings.Warn("drop_duplicates is deprecated, you can drop duplicates by using the pandas.DataFrame.drop_duplicates method.");
+        }
+
         return new DataFrameIterator(this, new DataFrameRequest(
             dataframe, directory, x_col, y_col ?? "class", weight_col, classes, class_mode, SubsetSplit(subset), validate_filenames, allow_outside_directory, options));
     }

@@ -96,24 +96,25 @@ public sealed partial class ImageDataGenerator
 
         WarnIfNotFinite(data);
 
+        // Keras fits on x converted to the generator's dtype, so its statistics have that dtype (float64 stays float64).
         long[] statShape = Settings.DataFormat == Parameters.DataFormat.ChannelsFirst ? [g.Channels, 1, 1] : [1, 1, g.Channels];
         if (featurewise_center)
         {
             var channelMean = ChannelStatistics.Mean(data, count, g);
             ChannelStatistics.Subtract(data, count, g, channelMean);
-            mean = new NDArray(channelMean, new Shape(statShape));
+            mean = ToOutput(channelMean, statShape);
         }
 
         if (featurewise_std_normalization)
         {
             var channelStd = ChannelStatistics.Std(data, count, g);
             ChannelStatistics.Divide(data, count, g, channelStd);
-            std = new NDArray(channelStd, new Shape(statShape));
+            std = ToOutput(channelStd, statShape);
         }
 
         if (zca_whitening)
         {
-            principal_components = new NDArray(ZcaFit.PrincipalComponents(data, count, g.Size, zca_epsilon), new Shape(g.Size, g.Size));
+            principal_components = ToOutput(ZcaFit.PrincipalComponents(data, count, g.Size, zca_epsilon), [g.Size, g.Size]);
         }
     }
 }

@@ -24,6 +24,8 @@ public sealed partial class ImageDataGenerator
     private NDArray? _principalComponents;
     private float[]? _meanValues;
     private float[]? _stdValues;
+    private long[]? _meanShape;
+    private long[]? _stdShape;
     private float[]? _componentValues;
     private int _warnedMissingStats;
 
@@ -265,19 +267,20 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// The featurewise mean (Keras <c>mean</c>), set by <see cref="fit"/> with shape (1, 1, C) or (C, 1, 1); it may
-    /// also be assigned, per channel or as a whole image, as Keras users do.
+    /// also be assigned, as Keras users do, in any shape that numpy broadcasts over one image (Keras's
+    /// <c>x -= self.mean</c>): a scalar, (C,) or (1, 1, C) under channels_last, (C, 1, 1) under channels_first, (H, W, C).
     /// </summary>
     public NDArray? mean
     {
         get => _mean;
-        set => SetStatistic(value, nameof(mean), out _mean, out _meanValues);
+        set => SetStatistic(value, out _mean, out _meanValues, out _meanShape);
     }
 
     /// <summary>The featurewise std (Keras <c>std</c>), shaped like <see cref="mean"/>.</summary>
     public NDArray? std
     {
         get => _std;
-        set => SetStatistic(value, nameof(std), out _std, out _stdValues);
+        set => SetStatistic(value, out _std, out _stdValues, out _stdShape);
     }
 
     /// <summary>The ZCA matrix (Keras <c>principal_components</c>), (D, D) with D = rows · cols · channels.</summary>
@@ -534,9 +537,11 @@ public sealed partial class ImageDataGenerator
     internal Standardization CurrentStandardization(ImageGeometry geometry)
     {
         float[]? meanValues, stdValues, components;
+        long[]? meanShape, stdShape;
         lock (_statsGate)
         {
             (meanValues, stdValues, components) = (_meanValues, _stdValues, _componentValues);
+            (meanShape, stdShape) = (_meanShape, _stdShape);
         }
 
         if (featurewise_center && meanValues is null)
@@ -554,8 +559,8 @@ public sealed partial class ImageDataGenerator
             WarnOnce("This ImageDataGenerator specifies `zca_whitening`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
         }
 
-        CheckStatisticShape(meanValues, geometry, nameof(mean));
-        CheckStatisticShape(stdValues, geometry, nameof(std));
+        meanValues = BroadcastStatistic(meanValues, meanShape, geometry, nameof(mean));
+        stdValues = BroadcastStatistic(stdValues, stdShape, geometry, nameof(std));
         return new Standardization
         {
             PreprocessingFunction = preprocessing_function,
@@ -576,22 +581,78 @@ public sealed partial class ImageDataGenerator
         }
     }
 
-    private static void CheckStatisticShape(float[]? values, ImageGeometry geometry, string name)
+    /// <summary>
+    /// A featurewise statistic as the engines take it, one value per channel or per element of the image, from any
+    /// shape numpy broadcasts against one image in place (Keras's <c>x -= self.mean</c>): at most three axes,
+    /// right-aligned, each 1 or the image's. Anything else throws, as numpy does.
+    /// </summary>
+    private static float[]? BroadcastStatistic(float[]? values, long[]? shape, ImageGeometry geometry, string name)
     {
-        if (values is not null && values.Length != geometry.Channels && values.Length != geometry.Size)
+        if (values is null || shape is null)
         {
+            return values;
+        }
+
+        int[] image = geometry.Shape;
+        var aligned = new long[image.Length];
+
+        // Keras subtracts in place (`x -= self.mean`), which cannot give the image more axes: rank 4 fails even as (1, 1, 1, C).
+        bool broadcasts = shape.Length <= image.Length;
+        for (int axis = 0; axis < image.Length; axis++)
+        {
+            int k = axis - (image.Length - shape.Length);
+            aligned[axis] = k >= 0 && k < shape.Length ? shape[k] : 1;
+            broadcasts &= aligned[axis] == 1 || aligned[axis] == image[axis];
+        }
+
+        if (!broadcasts)
+        {
+            string hint = geometry.IsChannelsFirst != 0 ? $"({geometry.Channels}, 1, 1)" : $"(1, 1, {geometry.Channels})";
             throw new ArgumentException(
-                $"`{name}` should broadcast over one image: {geometry.Channels} values (one per channel) or {geometry.Size} (a whole image); it has {values.Length}.",
+                $"`{name}` of shape {Shapes.Format(shape)} does not broadcast over images of shape {Shapes.Format(image)} " +
+                $"(numpy's rule, as in Keras's `x -= self.{name}`): use one value per channel, shaped {hint}, or the image's shape.",
                 name);
         }
+
+        int channelAxis = geometry.IsChannelsFirst != 0 ? 0 : 2;
+        if (Enumerable.Range(0, image.Length).All(axis => axis == channelAxis || aligned[axis] == 1))
+        {
+            // Constant over rows and columns: one value per channel, the engines' fast form.
+            var perChannel = new float[geometry.Channels];
+            for (int c = 0; c < perChannel.Length; c++)
+            {
+                perChannel[c] = values[aligned[channelAxis] == 1 ? 0 : c];
+            }
+
+            return perChannel;
+        }
+
+        // One value per element, in the image's own (data format) order; a broadcast axis repeats its single value.
+        var full = new float[geometry.Size];
+        long stride1 = aligned[2], stride0 = aligned[1] * aligned[2];
+        int i = 0;
+        for (int a = 0; a < image[0]; a++)
+        {
+            for (int b = 0; b < image[1]; b++)
+            {
+                for (int c = 0; c < image[2]; c++)
+                {
+                    long source = (aligned[0] == 1 ? 0 : a * stride0) + (aligned[1] == 1 ? 0 : b * stride1) + (aligned[2] == 1 ? 0 : c);
+                    full[i++] = values[source];
+                }
+            }
+        }
+
+        return full;
     }
 
-    private void SetStatistic(NDArray? value, string name, out NDArray? array, out float[]? values)
+    private void SetStatistic(NDArray? value, out NDArray? array, out float[]? values, out long[]? shape)
     {
         lock (_statsGate)
         {
             array = value;
             values = value is null ? null : ToFloats(value);
+            shape = value?.shape.Select(d => (long)d).ToArray();
         }
     }
 

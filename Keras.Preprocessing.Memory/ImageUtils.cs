@@ -145,7 +145,8 @@ public static class ImageUtils
     /// <summary>
     /// Saves an array as an image file, as Keras's <c>save_img</c>: <see cref="array_to_img"/>, then
     /// PNG, JPEG, BMP or WebP by <paramref name="file_format"/> or the file extension. RGBA arrays
-    /// saved as JPEG are converted to RGB first (Keras does that only when file_format says jpg).
+    /// saved as JPEG are converted to RGB first, with Keras's warning (Keras does that only when file_format says jpg;
+    /// from the extension alone PIL refuses to write RGBA as JPEG).
     /// </summary>
     /// <param name="path">Destination file; overwritten if it exists.</param>
     /// <param name="x">Array of shape (height, width, channels) or (channels, height, width).</param>
@@ -165,6 +166,8 @@ public static class ImageUtils
         KerasImage img = array_to_img(x, data_format, scale);
         if (img.Mode == ImageMode.RGBA && ImageFileFormats.Resolve(path, file_format) == ImageFileFormat.Jpeg)
         {
+            // Keras's warning (it warns when file_format says jpg/jpeg; from the extension alone PIL then fails instead).
+            KerasWarnings.Warn("The JPG format does not support RGBA images, converting to RGB.");
             img = img.convert("RGB");
         }
         img.save(path, file_format, quality);

@@ -409,6 +409,20 @@ public abstract partial class KerasIterator : IEnumerable<Batch>, IDisposable
     protected abstract Batch BuildBatch(long epochNumber, int[] indices);
 
     /// <summary>
+    /// An iterator over no samples has no batch: Keras's yields empty arrays forever, which a training loop only
+    /// notices far away; a clear error here says why.
+    /// </summary>
+    private protected void ThrowIfNoSamples(int[] indices)
+    {
+        if (indices.Length == 0)
+        {
+            throw new InvalidOperationException(
+                $"This {GetType().Name} has no samples (n = 0), so there is no batch to serve (Keras would yield empty arrays). " +
+                "Check the data, the class folders or rows kept, `subset` and `validation_split`.");
+        }
+    }
+
+    /// <summary>
     /// Builds a batch whose random numbers were drawn in Keras's order (<paramref name="drawn"/>: a transform per index
     /// and the save_to_dir names, in the <c>numpy_random</c> mode; null otherwise). Iterators that support that mode override it.
     /// </summary>

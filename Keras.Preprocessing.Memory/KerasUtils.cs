@@ -1,3 +1,5 @@
+using Keras.Preprocessing.Memory.Iterators;
+using Keras.Preprocessing.Memory.Parameters;
 using Keras.Preprocessing.Memory.Sources;
 using Microsoft.Data.Analysis;
 using NumSharp;
@@ -15,7 +17,8 @@ public static class KerasUtils
     /// </summary>
     /// <param name="y">Class labels, any numeric dtype and shape.</param>
     /// <param name="num_classes">Total number of classes; null (or 0, as in Keras) means max(y) + 1.</param>
-    /// <param name="dtype">"float32" (default), "float64", "int32", "int64" or "uint8".</param>
+    /// <param name="dtype">Any numeric numpy dtype name, as Keras takes: "float32" (default), "float64", "float16", "int32",
+    /// "uint8", "bool" ..., and numpy's aliases ("float", "int", "f4").</param>
     public static NDArray to_categorical(NDArray y, int? num_classes = null, string dtype = "float32")
     {
         ArgumentNullException.ThrowIfNull(y);
@@ -75,16 +78,8 @@ public static class KerasUtils
 
     private static NDArray Encode(long[] labels, long[] shape, int? numClasses, string dtype)
     {
-        var code = dtype switch
-        {
-            "float32" => NPTypeCode.Single,
-            "float64" => NPTypeCode.Double,
-            "int32" => NPTypeCode.Int32,
-            "int64" => NPTypeCode.Int64,
-            "uint8" => NPTypeCode.Byte,
-            _ => throw new ArgumentException(
-                $"`dtype` should be \"float32\", \"float64\", \"int32\", \"int64\" or \"uint8\". Received: {dtype}", nameof(dtype)),
-        };
+        ArgumentNullException.ThrowIfNull(dtype);
+        var type = OutputDTypes.Parse(dtype, nameof(dtype));
         if (numClasses is < 0)
         {
             throw new ArgumentException($"`num_classes` should be a positive integer. Received: {numClasses}", "num_classes");
@@ -98,7 +93,13 @@ public static class KerasUtils
             }
         }
 
-        long classes = numClasses is > 0 ? numClasses.Value : (labels.Length == 0 ? 0 : labels.Max() + 1);
+        if (numClasses is not > 0 && labels.Length == 0)
+        {
+            // Keras takes np.max of the labels, which numpy refuses on an empty array.
+            throw new ArgumentException("`y` is empty, so num_classes cannot be inferred from it: pass num_classes.", "y");
+        }
+
+        long classes = numClasses is > 0 ? numClasses.Value : labels.Max() + 1;
         foreach (long label in labels)
         {
             if (label >= classes)
@@ -108,22 +109,25 @@ public static class KerasUtils
             }
         }
 
-        var oneHot = new float[checked(labels.Length * classes)];
+        long[] outShape = [.. shape, classes];
+        if (type == OutputDType.Float32)
+        {
+            var oneHot = new float[checked(labels.Length * classes)];
+            for (long i = 0; i < labels.Length; i++)
+            {
+                oneHot[(i * classes) + labels[i]] = 1f;
+            }
+
+            return new NDArray(oneHot, new Shape(outShape));
+        }
+
+        // Zeros and ones convert exactly to every dtype (bool: False and True; float16: 0 and 1).
+        var values = new double[checked(labels.Length * classes)];
         for (long i = 0; i < labels.Length; i++)
         {
-            oneHot[(i * classes) + labels[i]] = 1f;
+            values[(i * classes) + labels[i]] = 1;
         }
 
-        long[] outShape = [.. shape, classes];
-        var result = new NDArray(oneHot, new Shape(outShape));
-        if (code == NPTypeCode.Single)
-        {
-            return result;
-        }
-
-        using (result)
-        {
-            return NumSharpCompat.AsType(result, code);
-        }
+        return DTypeConversion.Convert(values, outShape, type);
     }
 }

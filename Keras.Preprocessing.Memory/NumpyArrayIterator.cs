@@ -140,6 +140,7 @@ public sealed class NumpyArrayIterator : KerasIterator
 
         return ServeNext((epochNumber, indices, drawn) =>
         {
+            ThrowIfNoSamples(indices);
             var sources = SourceIndices(indices);
             var images = executor.ExecuteOnDevice(_augmenter.CreateRequest(_images, sources, sources, EffectiveSeed, epochNumber, drawn?.Transforms));
             return new DeviceBatch(
@@ -175,6 +176,7 @@ public sealed class NumpyArrayIterator : KerasIterator
     /// <inheritdoc />
     private protected override Batch BuildBatch(long epochNumber, int[] indices, DrawnBatch? drawn)
     {
+        ThrowIfNoSamples(indices);
         var sources = SourceIndices(indices);
         var (images, buffer) = _augmenter.Augment(_images, sources, sources, EffectiveSeed, epochNumber, drawn?.Transforms);
         _writer?.Write(images, indices, _offset, EffectiveSeed, epochNumber, drawn?.FileNames);

@@ -4,7 +4,9 @@ namespace Keras.Preprocessing.Memory;
 /// A Keras <c>width_shift_range</c> / <c>height_shift_range</c> value, in any of the forms Keras accepts:
 /// a float (uniform in [-r, r]), an int n (one of 0..n-1 with a random sign, as numpy's
 /// <c>choice(n)</c> draws it), or an array (one of its elements with a random sign). When the largest
-/// value is below 1 the draw is a fraction of the image's size, otherwise it is in pixels.
+/// value is below 1 the draw is a fraction of the image's size, otherwise it is in pixels. Negative values are
+/// Keras's too: a negative float draws <c>uniform(-r, r)</c> as given, and a negative int, which numpy's
+/// <c>choice</c> refuses, falls back to that uniform draw and, being below 1, to a fraction of the size.
 /// </summary>
 public readonly struct ShiftRange : IEquatable<ShiftRange>
 {
@@ -39,11 +41,11 @@ public readonly struct ShiftRange : IEquatable<ShiftRange>
     /// <summary>True when this range draws nothing (Keras treats 0, 0.0 and an empty list as off).</summary>
     internal bool IsOff => _choices is null ? _scalar == 0 : _choices.Length == 0;
 
-    /// <summary>True for the float form (uniform draw).</summary>
-    internal bool IsUniform => _choices is null && !_isInteger;
+    /// <summary>True for the float form (uniform draw), and for a negative int (Keras's fallback when choice(n) refuses it).</summary>
+    internal bool IsUniform => _choices is null && (!_isInteger || _scalar < 0);
 
-    /// <summary>True for the int form (a draw from 0..n-1).</summary>
-    internal bool IsIntegerCount => _choices is null && _isInteger;
+    /// <summary>True for the positive int form (a draw from 0..n-1).</summary>
+    internal bool IsIntegerCount => _choices is null && _isInteger && _scalar > 0;
 
     /// <summary>The scalar of the float or int forms.</summary>
     internal double Scalar => _scalar;
@@ -58,10 +60,10 @@ public readonly struct ShiftRange : IEquatable<ShiftRange>
     {
         if (_choices is null)
         {
-            if (!double.IsFinite(_scalar) || _scalar < 0)
+            if (!double.IsFinite(_scalar))
             {
                 throw new ArgumentException(
-                    $"`{parameterName}` should be a non-negative float, an int or a list of numbers. Received: {this}",
+                    $"`{parameterName}` should be a finite float, an int or a list of numbers. Received: {this}",
                     parameterName);
             }
         }

@@ -16,6 +16,11 @@ internal static partial class BadInputCases
         var x = Images(n: 10);
         yield return Err<ArgumentOutOfRangeException>(I, "indexer -1", "idx", () => g.flow(x, batch_size: 4)[-1].Dispose(), "length 3");
         yield return Err<ArgumentOutOfRangeException>(I, "indexer len", "idx", () => g.flow(x, batch_size: 4)[3].Dispose(), "length 3");
+        // Keras yields empty arrays forever from an iterator over no samples; we say why instead of crashing deep inside.
+        yield return Err<InvalidOperationException>(I, "next on an empty flow", null, () => g.flow(x["0:0"], batch_size: 4).next().Dispose(), "n = 0");
+        yield return Err<InvalidOperationException>(I, "next on an empty flow, prefetching", null, () => g.flow(x["0:0"], batch_size: 4, prefetch: 2).next().Dispose(), "n = 0");
+        yield return Err<InvalidOperationException>(I, "next on an empty flow_from_directory", null, () =>
+            g.flow_from_directory(Workspace.Shared.NewFolder(), target_size: (4, 4)).next().Dispose(), "DirectoryIterator has no samples");
         yield return Err<ObjectDisposedException>(I, "next after Dispose", null, () =>
         {
             var it = g.flow(x, batch_size: 4);

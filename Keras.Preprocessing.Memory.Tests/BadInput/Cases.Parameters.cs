@@ -38,7 +38,17 @@ internal static partial class BadInputCases
         yield return Warn(P, "rescale 0 (C#'s 1 / 255)", "integer division", () => _ = new ImageDataGenerator(rescale: 1 / 255));
         yield return Err<ArgumentException>(P, "rotation_range NaN", "rotation_range", () => _ = new ImageDataGenerator(rotation_range: double.NaN));
         yield return Err<ArgumentException>(P, "rotation_range infinite", "rotation_range", () => _ = new ImageDataGenerator(rotation_range: double.PositiveInfinity));
-        yield return Err<ArgumentException>(P, "width_shift_range negative", "width_shift_range", () => _ = new ImageDataGenerator(width_shift_range: -0.1), "width_shift_range");
+        yield return Ok(P, "width_shift_range negative float is Keras's uniform(-r, r)", () =>
+        {
+            var draws = Enumerable.Range(0, 200).Select(s => (double)new ImageDataGenerator(width_shift_range: -0.1).get_random_transform([10, 20, 3], s)["ty"]!).ToArray();
+            Assert.IsTrue(draws.All(v => Math.Abs(v) <= 2) && draws.Min() < -1 && draws.Max() > 1, "within 0.1 of the width, both signs");
+        });
+        yield return Ok(P, "height_shift_range negative int falls back to Keras's uniform fraction", () =>
+        {
+            // numpy's choice(-2) raises ValueError, so Keras draws uniform(2, -2), a fraction (< 1) of the height.
+            var draws = Enumerable.Range(0, 200).Select(s => (double)new ImageDataGenerator(height_shift_range: -2).get_random_transform([10, 20, 3], s)["tx"]!).ToArray();
+            Assert.IsTrue(draws.All(v => Math.Abs(v) <= 20) && draws.Max() > 10 && draws.Min() < -10 && draws.Any(v => v != Math.Round(v)));
+        });
         yield return Err<ArgumentException>(P, "height_shift_range NaN", "height_shift_range", () => _ = new ImageDataGenerator(height_shift_range: double.NaN));
         yield return Err<ArgumentException>(P, "zoom_range of three values", "zoom_range", () => _ = new ImageDataGenerator(zoom_range: new[] { 0.5, 1.0, 1.5 }), "two floats");
         yield return Err<ArgumentException>(P, "zoom_range NaN", "zoom_range", () => _ = new ImageDataGenerator(zoom_range: double.NaN));
@@ -88,6 +98,9 @@ internal static partial class BadInputCases
         yield return Err<ArgumentNullException>(P, "flow_from_dataframe null dataframe", "dataframe", () => g.flow_from_dataframe(null!));
         yield return Err<ArgumentException>(P, "flow_from_dataframe x_col missing", "x_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, x_col: "path"), "path");
         yield return Err<ArgumentException>(P, "flow_from_dataframe y_col missing", "y_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, y_col: "label"), "label");
+        // Keras raises TypeError for a list of y columns with a class mode; we used to read the first column only.
+        yield return Err<ArgumentException>(P, "flow_from_dataframe categorical with a y_col list", "y_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, y_col: new[] { "class" }), "y_col=\"['class']\" column values must be type string, list or tuple");
+        yield return Err<ArgumentException>(P, "flow_from_dataframe sparse with a y_col list", "y_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, y_col: new[] { "class", "filename" }, class_mode: "sparse"), "must be strings");
         yield return Err<ArgumentException>(P, "flow_from_dataframe weight_col missing", "weight_col", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, weight_col: "w"), "w");
         yield return Err<ArgumentException>(P, "flow_from_dataframe class_mode unknown", "class_mode", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, class_mode: "onehot"), "onehot");
         yield return Err<ArgumentException>(P, "flow_from_dataframe color_mode cmyk", "color_mode", () => g.flow_from_dataframe(Df("good_0.png"), ws.Images, color_mode: "cmyk"), "cmyk");
@@ -101,5 +114,7 @@ internal static partial class BadInputCases
         yield return Err<DirectoryNotFoundException>(P, "flow_from_directory missing directory", null, () => g.flow_from_directory(Path.Combine(ws.Root, "nope")));
         yield return Err<DirectoryNotFoundException>(P, "flow_from_directory class folder missing", null, () => g.flow_from_directory(ws.Classes, classes: ["cat", "cow"]), "cow");
         yield return Err<ArgumentException>(P, "flow_from_directory class_mode unknown", "class_mode", () => g.flow_from_directory(ws.Classes, class_mode: "onehot"));
+        // Keras lists the folder twice and then indexes past the one-hot row (IndexError) at the first batch.
+        yield return Err<ArgumentException>(P, "flow_from_directory classes listed twice", "classes", () => g.flow_from_directory(ws.Classes, classes: ["cat", "cat"]), "more than once");
     }
 }

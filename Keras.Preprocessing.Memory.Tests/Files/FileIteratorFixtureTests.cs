@@ -86,6 +86,24 @@ public sealed class FileIteratorFixtureTests
             Assert.AreEqual(it.n, (int)it.labels.size);
         }
 
+        // flow_from_directory keeps its classes (and labels) whatever the class_mode: a prediction run with
+        // class_mode=None and shuffle=False reads the true labels back from them.
+        foreach (var name in new[] { "dir_none_rgba", "dir_input_grayscale" })
+        {
+            using var built = IteratorFixtures.Build(IteratorFixtures.Case(name), cache: false);
+            var it = built.Iterator;
+            var expected = IteratorFixtures.Case(name).Classes.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            Assert.IsGreaterThan(1, expected.Distinct().Count(), $"{name}: several classes");
+            CollectionAssert.AreEqual(expected, it.classes, $"{name}: classes");
+            CollectionAssert.AreEqual(expected, it.labels!.ToArray<int>(), $"{name}: labels");
+        }
+
+        using (var built = IteratorFixtures.Build(IteratorFixtures.Case("df_none"), cache: false))
+        {
+            Assert.IsNull(built.Iterator.labels, "a DataFrameIterator without classes has no labels");
+            Assert.IsEmpty(built.Iterator.classes);
+        }
+
         using (var built = IteratorFixtures.Build(IteratorFixtures.Case("df_categorical_multilabel"), cache: false))
         {
             var it = built.Iterator;

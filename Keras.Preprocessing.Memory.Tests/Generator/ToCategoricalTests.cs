@@ -39,6 +39,28 @@ public sealed class ToCategoricalTests
         var text = new DataFrame(new StringDataFrameColumn("label", new[] { "cat", "dog" }));
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => to_categorical(text["label"])).Message, "cat");
 
-        Assert.AreEqual("dtype", Assert.ThrowsExactly<ArgumentException>(() => to_categorical(new[] { 1 }, dtype: "bool")).ParamName);
+        Assert.AreEqual("dtype", Assert.ThrowsExactly<ArgumentException>(() => to_categorical(new[] { 1 }, dtype: "complex64")).ParamName);
+
+        // Keras's np.max of no labels fails: num_classes cannot be inferred. Given, the result is (0, num_classes).
+        Assert.AreEqual("y", Assert.ThrowsExactly<ArgumentException>(() => to_categorical(Array.Empty<int>())).ParamName);
+        CollectionAssert.AreEqual(new long[] { 0, 3 }, to_categorical(Array.Empty<int>(), num_classes: 3).shape);
+    }
+
+    [TestMethod]
+    [DataRow("float32", NPTypeCode.Single)]
+    [DataRow("float", NPTypeCode.Double)]
+    [DataRow("float16", NPTypeCode.Half)]
+    [DataRow("int8", NPTypeCode.SByte)]
+    [DataRow("int", NPTypeCode.Int64)]
+    [DataRow("uint8", NPTypeCode.Byte)]
+    [DataRow("bool", NPTypeCode.Boolean)]
+    public void TakesEveryNumpyDtypeKerasTakes(string dtype, NPTypeCode expected)
+    {
+        // Keras builds np.zeros((n, num_classes), dtype=dtype): any numpy dtype name, aliases included.
+        var encoded = to_categorical(new[] { 2, 0 }, dtype: dtype);
+        Assert.AreEqual(expected, encoded.typecode);
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, encoded.shape);
+        using var asDouble = encoded.astype(NPTypeCode.Double);
+        CollectionAssert.AreEqual(new[] { 0.0, 0, 1, 1, 0, 0 }, asDouble.ToArray<double>());
     }
 }

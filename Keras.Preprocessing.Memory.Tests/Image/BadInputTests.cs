@@ -155,10 +155,22 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    public void GrayscaleFlagOverridesColorMode()
+    [DoNotParallelize] // listens to KerasWarnings, a process-wide event
+    public void GrayscaleFlagOverridesColorModeWithKerasDeprecationWarning()
     {
-        KerasImage img = ImageUtils.load_img(ImageFixtures.ImagePath("rgb.png"), grayscale: true, color_mode: "rgba");
-        Assert.AreEqual("L", img.mode);
+        var warnings = new List<string>();
+        KerasWarnings.Warned += warnings.Add;
+        try
+        {
+            KerasImage img = ImageUtils.load_img(ImageFixtures.ImagePath("rgb.png"), grayscale: true, color_mode: "rgba");
+            Assert.AreEqual("L", img.mode);
+        }
+        finally
+        {
+            KerasWarnings.Warned -= warnings.Add;
+        }
+
+        CollectionAssert.Contains(warnings, "grayscale is deprecated. Please use color_mode = \"grayscale\"");
     }
 
     [TestMethod]

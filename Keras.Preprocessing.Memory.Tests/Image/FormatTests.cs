@@ -140,6 +140,18 @@ public sealed class FormatTests
         StringAssert.Contains(e.Message, path);
     }
 
+    /// <summary>Sample layouts Pillow cannot open (the generator checks it fails) are refused, naming the sample format.</summary>
+    [TestMethod]
+    [DataRow("unsupported_be_uint32.tif")]
+    [DataRow("unsupported_int8_signed.tif")]
+    [DataRow("unsupported_float16.tif")]
+    public void TiffSampleFormatsPillowCannotOpenAreRefused(string file)
+    {
+        var e = Assert.ThrowsExactly<ImageDecodeException>(() => ImageUtils.load_img(FilePath(file)));
+        StringAssert.Contains(e.Message, "sample format");
+        Assert.AreEqual(FilePath(file), e.FileName);
+    }
+
     /// <summary>Every prefix of every fixture either decodes or throws ImageDecodeException; nothing else escapes.</summary>
     [TestMethod]
     public void EveryTruncationFailsCleanly()

@@ -72,11 +72,25 @@ public sealed class SaveImgTests
     }
 
     [TestMethod]
-    public void RgbaSavedAsJpegIsConvertedToRgb()
+    [DoNotParallelize] // listens to KerasWarnings, a process-wide event
+    [DataRow(null)]
+    [DataRow("jpeg")]
+    public void RgbaSavedAsJpegIsConvertedToRgbWithKerasWarning(string? fileFormat)
     {
         using var dir = new TempDirectory();
         using NDArray x = ImageUtils.img_to_array(Fixture("rgba"));
-        ImageUtils.save_img(dir.File("x.jpg"), x, scale: false);
+        var warnings = new List<string>();
+        KerasWarnings.Warned += warnings.Add;
+        try
+        {
+            ImageUtils.save_img(dir.File("x.jpg"), x, file_format: fileFormat, scale: false);
+        }
+        finally
+        {
+            KerasWarnings.Warned -= warnings.Add;
+        }
+
+        CollectionAssert.Contains(warnings, "The JPG format does not support RGBA images, converting to RGB.");
         KerasImage loaded = ImageUtils.load_img(dir.File("x.jpg"), color_mode: "rgba");
         Assert.IsTrue(loaded.pixels.Where((_, i) => i % 4 == 3).All(a => a == 255), "a JPEG carries no alpha");
     }

@@ -20,6 +20,11 @@ internal readonly struct LoadRequest
         bool grayscale, string color_mode, (int height, int width)? target_size, string interpolation, bool keep_aspect_ratio)
     {
         ArgumentNullException.ThrowIfNull(color_mode);
+        if (grayscale)
+        {
+            KerasWarnings.Warn("grayscale is deprecated. Please use color_mode = \"grayscale\"");
+        }
+
         ImageMode mode = grayscale ? ImageMode.L : ImageModes.ParseColorMode(color_mode, nameof(color_mode));
         var method = Interpolation.Nearest;
         if (target_size is { } size)

@@ -30,6 +30,7 @@ internal static class TiffDecoder
     private const int TagTileOffsets = 324;
     private const int TagTileByteCounts = 325;
     private const int TagExtraSamples = 338;
+    private const int TagSampleFormat = 339;
 
     /// <summary>True for the little-endian ("II*\0") or big-endian ("MM\0*") TIFF signature.</summary>
     public static bool IsTiff(ReadOnlySpan<byte> data) =>
@@ -84,12 +85,14 @@ internal static class TiffDecoder
         int photometric = (int)ifd.Single(data, TagPhotometric, samples >= 3 ? 2 : 1);
         int predictor = (int)ifd.Single(data, TagPredictor, 1);
         uint[] extra = ifd.Values(data, TagExtraSamples) ?? [];
+        var format = (SampleFormat)ifd.Single(data, TagSampleFormat, 1);
 
         string Unsupported(string what) => $"cannot decode image file '{source}': unsupported TIFF {what}";
-        if (samples is < 1 or > 4 || bitsArray.Any(b => b != bits) || bits is not (1 or 2 or 4 or 8 or 16)
-            || (bits != 8 && samples != 1) || (bits == 16 && photometric > 1))
+        if (samples is < 1 or > 4 || bitsArray.Any(b => b != bits) || bits is not (1 or 2 or 4 or 8 or 16 or 32)
+            || (bits != 8 && samples != 1) || (bits == 16 && photometric > 1) || !PillowReads(bits, format, photometric, ifd.LittleEndian))
         {
-            throw new ImageDecodeException(Unsupported($"layout ({samples} samples of {string.Join("/", bitsArray)} bits)"), source);
+            throw new ImageDecodeException(
+                Unsupported($"layout ({samples} samples of {string.Join("/", bitsArray)} bits, sample format {(int)format})"), source);
         }
         if (samples > 1 && ifd.Single(data, TagPlanarConfig, 1) != 1)
         {
@@ -107,7 +110,7 @@ internal static class TiffDecoder
         int rowBytes = (int)(((long)width * samples * bits + 7) / 8);
         byte[] raw = new byte[(long)rowBytes * height];
         ReadChunks(data, ifd, width, height, samples, bits, rowBytes, compression, predictor, raw, source);
-        (byte[] native, ImageMode mode) = ToPixels(data, ifd, raw, width, height, samples, bits, photometric, extra, source);
+        (byte[] native, ImageMode mode) = ToPixels(data, ifd, raw, width, height, samples, bits, format, photometric, extra, source);
         return new KerasImage(mode == target ? native : PixelConversions.Convert(native, mode, target), width, height, target);
     }
 
@@ -272,7 +275,7 @@ internal static class TiffDecoder
 
     /// <summary>Packed file samples to 8-bit L, RGB or RGBA as Pillow's TIFF modes convert.</summary>
     private static (byte[] Pixels, ImageMode Mode) ToPixels(ReadOnlySpan<byte> data, Ifd ifd, byte[] raw, int width, int height,
-        int samples, int bits, int photometric, uint[] extra, string source)
+        int samples, int bits, SampleFormat format, int photometric, uint[] extra, string source)
     {
         int count = width * height;
         int rowBytes = raw.Length / height;
@@ -334,13 +337,25 @@ internal static class TiffDecoder
         {
             for (int x = 0; x < width; x++)
             {
-                int v = Sample(raw, y * rowBytes, x * samples, bits, ifd.LittleEndian);
-                // 16-bit samples open as Pillow's I;16, which clips (not scales) to 8 bits; fewer bits scale up.
-                int gray = bits == 16 ? Math.Min(v, 255) : v * 255 / max;
-                if (photometric == 0)
+                int gray;
+                if (bits == 32)
                 {
-                    gray = 255 - gray;
+                    // Pillow's I (32-bit integers) and F (floats) modes: converting to L clips, and truncates a float
+                    // (NaN becomes 0). Pillow does not invert a WhiteIsZero float image.
+                    gray = Gray32(raw.AsSpan((y * rowBytes) + (4 * x), 4), format, ifd.LittleEndian);
                 }
+                else
+                {
+                    int v = Sample(raw, y * rowBytes, x * samples, bits, ifd.LittleEndian);
+                    // 16-bit samples open as Pillow's I;16 (I;16S when signed), which clips (not scales) to 8 bits; fewer
+                    // bits scale up.
+                    gray = bits != 16 ? v * 255 / max : format == SampleFormat.Int ? Math.Clamp((int)(short)v, 0, 255) : Math.Min(v, 255);
+                    if (photometric == 0)
+                    {
+                        gray = 255 - gray;
+                    }
+                }
+
                 if (samples == 2)
                 {
                     output[o] = output[o + 1] = output[o + 2] = (byte)gray;
@@ -354,6 +369,44 @@ internal static class TiffDecoder
             }
         }
         return (output, samples == 2 ? ImageMode.RGBA : ImageMode.L);
+    }
+
+    /// <summary>
+    /// Whether Pillow 9.4 opens this sample layout (its TiffImagePlugin.OPEN_INFO): unsigned samples of up to 16 bits,
+    /// signed 16-bit grey (I;16S), 32-bit signed grey (I;32S), little-endian unsigned 32-bit grey (I;32N, read as
+    /// signed), and 32-bit float grey (F, also WhiteIsZero). Other sample formats (signed 8-bit, 16-bit floats,
+    /// unsigned big-endian 32-bit) Pillow cannot open.
+    /// </summary>
+    private static bool PillowReads(int bits, SampleFormat format, int photometric, bool littleEndian) => (bits, format) switch
+    {
+        (32, SampleFormat.Float) => photometric is 0 or 1,
+        (32, SampleFormat.Int) => photometric == 1,
+        (32, SampleFormat.UInt) => photometric == 1 && littleEndian,
+        (32, _) => false,
+        (16, SampleFormat.Int) => photometric == 1,
+        (_, SampleFormat.UInt) => true,
+        _ => false,
+    };
+
+    /// <summary>One 32-bit grey sample as Pillow converts mode I or F to L: clipped to 0..255, a float truncated.</summary>
+    private static int Gray32(ReadOnlySpan<byte> sample, SampleFormat format, bool littleEndian)
+    {
+        int bitsValue = littleEndian ? BinaryPrimitives.ReadInt32LittleEndian(sample) : BinaryPrimitives.ReadInt32BigEndian(sample);
+        if (format != SampleFormat.Float)
+        {
+            return Math.Clamp(bitsValue, 0, 255); // uint32 too: Pillow's I;32N reads the bits as a signed int
+        }
+
+        float v = BitConverter.Int32BitsToSingle(bitsValue);
+        return v >= 255f ? 255 : v > 0f ? (int)v : 0; // NaN fails both tests: 0, as Pillow's cast gives
+    }
+
+    /// <summary>TIFF SampleFormat (tag 339).</summary>
+    private enum SampleFormat
+    {
+        UInt = 1,
+        Int = 2,
+        Float = 3,
     }
 
     /// <summary>Sample number <paramref name="index"/> of a row starting at <paramref name="rowStart"/>, MSB-first for sub-byte depths.</summary>

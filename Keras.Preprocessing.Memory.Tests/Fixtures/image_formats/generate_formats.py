@@ -44,13 +44,18 @@ def source_rgba():
 
 
 def handmade_tiff(path, arr, big_endian, photometric, tile=None, rows_per_strip=None, deflate=False, predictor=False,
-                  extra_samples=2):
-    """Writes layouts Pillow's writer does not produce (big-endian, tiles, predictor) for Pillow to read."""
+                  extra_samples=2, sample_format=None):
+    """Writes layouts Pillow's writer does not produce (big-endian, tiles, predictor, signed and float samples) for
+    Pillow to read. Without sample_format the samples are unsigned (8 or 16 bits); with it, arr keeps its own dtype
+    (int16, int32, uint32, float32) and the SampleFormat tag says which."""
     e = ">" if big_endian else "<"
     h, w = arr.shape[:2]
     spp = 1 if arr.ndim == 2 else arr.shape[2]
     itemsize = arr.dtype.itemsize
-    data = arr.astype(e + ("u2" if itemsize == 2 else "u1"))
+    if sample_format is None:
+        data = arr.astype(e + ("u2" if itemsize == 2 else "u1"))
+    else:
+        data = arr.astype(arr.dtype.newbyteorder(e))
     tw, th = tile if tile else (w, rows_per_strip or h)
     chunks = []
     for top in range(0, h, th):
@@ -73,6 +78,8 @@ def handmade_tiff(path, arr, big_endian, photometric, tile=None, rows_per_strip=
                (262, 3, [photometric]), (277, 3, [spp]), (284, 3, [1])]
     if predictor:
         entries.append((317, 3, [2]))
+    if sample_format is not None:
+        entries.append((339, 3, [sample_format] * spp))
     if spp == 4:
         entries.append((338, 3, [extra_samples]))
     if tile:
@@ -169,6 +176,41 @@ def main():
     written += ["be_rgb_tiled_deflate_predictor.tif", "le_rgb_strips_deflate_predictor.tif",
                 "be_rgba_strips_raw.tif", "le_rgba_associated.tif", "le_rgbx.tif",
                 "be_white_is_zero.tif", "be_gray16_raw.tif", "gray16.tif"]
+
+    # Signed and float grey, which scientific images use: Pillow opens them as modes I and F and converts to L by
+    # clipping to 0..255 (a float truncated, NaN to 0). Values cover below 0, fractions, above 255 and the extremes.
+    ramp = (np.arange(W * H).reshape(H, W) * 7.3 - 120.0)
+    i32 = ramp.astype(np.int32)
+    i32[0, :4] = [-2 ** 31, 2 ** 31 - 1, 255, 256]
+    f32 = (ramp / 1.7).astype(np.float32)
+    f32[0, :6] = [np.nan, np.inf, -np.inf, 254.99, 0.999, -0.5]
+    u32 = (np.arange(W * H).reshape(H, W) * 5).astype(np.uint32)
+    u32[0, :2] = [2 ** 32 - 1, 2 ** 31]  # read back as signed by Pillow (I;32N): below 0, so 0
+    i16 = ramp.astype(np.int16)
+    i16[0, :2] = [-32768, 32767]
+    Image.fromarray(i32, "I").save(os.path.join(FILES, "int32.tif"), "tiff")
+    Image.fromarray(f32, "F").save(os.path.join(FILES, "float32.tif"), "tiff")
+    handmade_tiff(os.path.join(FILES, "be_int32.tif"), i32, True, 1, rows_per_strip=4, sample_format=2)
+    # Big-endian samples stay uncompressed: through libtiff (any compression) Pillow 9.4 swaps their bytes twice
+    # and reads garbage, a Pillow bug the port does not reproduce.
+    handmade_tiff(os.path.join(FILES, "be_float32.tif"), f32, True, 1, rows_per_strip=3, sample_format=3)
+    handmade_tiff(os.path.join(FILES, "le_float32_deflate.tif"), f32, False, 1, deflate=True, sample_format=3)
+    handmade_tiff(os.path.join(FILES, "le_float32_white_is_zero.tif"), f32, False, 0, sample_format=3)
+    handmade_tiff(os.path.join(FILES, "le_uint32.tif"), u32, False, 1, sample_format=1)
+    handmade_tiff(os.path.join(FILES, "le_int16_signed.tif"), i16, False, 1, tile=(16, 16), sample_format=2)
+    handmade_tiff(os.path.join(FILES, "be_int16_signed.tif"), i16, True, 1, sample_format=2)
+    written += ["int32.tif", "float32.tif", "be_int32.tif", "be_float32.tif", "le_float32_deflate.tif", "le_float32_white_is_zero.tif",
+                "le_uint32.tif", "le_int16_signed.tif", "be_int16_signed.tif"]
+    # Layouts Pillow cannot open (no OPEN_INFO entry): the port refuses them too.
+    handmade_tiff(os.path.join(FILES, "unsupported_be_uint32.tif"), u32, True, 1, sample_format=1)
+    handmade_tiff(os.path.join(FILES, "unsupported_int8_signed.tif"), i16.astype(np.int8), False, 1, sample_format=2)
+    handmade_tiff(os.path.join(FILES, "unsupported_float16.tif"), f32.astype(np.float16), False, 1, sample_format=3)
+    for name in ("unsupported_be_uint32.tif", "unsupported_int8_signed.tif", "unsupported_float16.tif"):
+        try:
+            Image.open(os.path.join(FILES, name)).convert("L")
+            raise AssertionError(name + " opened")
+        except (OSError, SyntaxError, ValueError):
+            pass
 
     expected = {}
     for name in written:

@@ -206,8 +206,10 @@ def record(name, api, make, generator, args, rows=None, setup=None, batches=(0, 
         "n": it.n,
         "len": len(it),
         "filenames": list(it.filenames),
-        "classes": to_json(getattr(it, "classes", None)) if args.get("class_mode") in ("categorical", "binary", "sparse") else None,
-        "class_indices": getattr(it, "class_indices", None) if args.get("class_mode") in ("categorical", "binary", "sparse") else None,
+        # A DirectoryIterator has classes whatever its class_mode (scripts read them after predicting with
+        # class_mode=None); a DataFrameIterator only for the modes with classes.
+        "classes": to_json(getattr(it, "classes", None)) if api == "directory" or args.get("class_mode") in ("categorical", "binary", "sparse") else None,
+        "class_indices": getattr(it, "class_indices", None) if api == "directory" or args.get("class_mode") in ("categorical", "binary", "sparse") else None,
         "image_shape": list(it.image_shape),
         "batches": [],
     }
@@ -301,6 +303,8 @@ def main():
         dataframe_case("df_raw_list", class_mode="raw", y_col=["score", "count"]),
         dataframe_case("df_none", class_mode=None),
         dataframe_case("df_classes_ignored", class_mode=None, classes=["cat"]),
+        # class_mode "other": deprecated alias of "raw", with a DeprecationWarning
+        dataframe_case("df_other_is_raw", class_mode="other", y_col="score"),
         # subsets
         dataframe_case("df_subset_training", generator=split, subset="training", weight_col="weight"),
         dataframe_case("df_subset_validation", generator=split, subset="validation", weight_col="weight"),

@@ -207,6 +207,10 @@ def main():
         transform_case("random_transform_full_2024", dict(FULL, fill_mode="wrap"), 2024),
         transform_case("random_transform_int_shifts_7", INT_SHIFTS, 7),
         transform_case("random_transform_int_shifts_8", INT_SHIFTS, 8),
+        # Negative shift ranges, which Keras accepts: a float draws uniform(-r, r) as given; a negative int makes
+        # numpy's choice raise ValueError, so Keras falls back to that uniform draw, a fraction of the size (max < 1).
+        transform_case("random_transform_negative_shifts_3", dict(width_shift_range=-0.3, height_shift_range=-2), 3),
+        transform_case("random_transform_negative_shifts_4", dict(width_shift_range=-3.0, height_shift_range=-0.25), 4),
     ]
     fits = [fit_case("fit_augment_2_rounds", FULL, 2, 13)]
     directories = [directory_case("directory_shuffle_full", FULL,
