@@ -61,6 +61,7 @@ public sealed class GpuKernelCompilationTests
 
         var ptx = ((PTXCompiledKernel)compiled).PTXAssembly;
         StringAssert.Contains(ptx, ".entry", $"{kernel} produced no PTX entry point");
+        AssertIeeeArithmetic(kernel, ptx);
         if (kernel.StartsWith(nameof(AugmentationKernels.Warp), StringComparison.Ordinal) || kernel.Contains(nameof(SplineKernels.WarpSpline), StringComparison.Ordinal))
         {
             // Taps.Compute's Math.Floor, compiled into the kernel rather than left out.
@@ -89,6 +90,47 @@ public sealed class GpuKernelCompilationTests
             Assert.DoesNotContain("div.u64", ptx, "a 64-bit division in the statistics kernel");
             Assert.DoesNotContain("rem.u64", ptx, "a 64-bit remainder in the statistics kernel");
         }
+    }
+
+    /// <summary>
+    /// H200 and the other Hopper cards are sm_90: the kernels compile for it as ILGPU compiles them there (its
+    /// capabilities, the PTX ISA of a CUDA 12 driver), with the same IEEE arithmetic as the sm_70 baseline above.
+    /// </summary>
+    [TestMethod]
+    [DataRow("Warp<UInt8Reader,ReflectMode,LinearSampler>")]
+    [DataRow("Warp<Float32Reader,ConstantMode,NearestSampler>")]
+    [DataRow("SplineKernels.WarpSpline<UInt8Reader,MirrorMode,CubicSampler>")]
+    [DataRow("SplineKernels.FilterLines<ReflectMode,QuinticSampler>")]
+    [DataRow(nameof(AugmentationKernels.ReduceStatistics))]
+    [DataRow(nameof(AugmentationKernels.CombineStatistics))]
+    [DataRow(nameof(AugmentationKernels.Finish))]
+    public void KernelCompilesForHopper(string kernel)
+    {
+        var method = Resolve(kernel);
+        using var context = Context.Create(builder => builder.Cuda());
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
+        var entry = kernel == nameof(AugmentationKernels.ReduceStatistics)
+            ? EntryPointDescription.FromExplicitlyGroupedKernel(method)
+            : EntryPointDescription.FromImplicitlyGroupedKernel(method);
+
+        var ptx = ((PTXCompiledKernel)backend.Compile(entry, default(KernelSpecialization))).PTXAssembly;
+
+        // ILGPU targets the lowest architecture with the device's capabilities (sm_80 for sm_90); the driver JITs it for sm_90.
+        var target = new CudaCapabilityContext(CudaArchitecture.SM_90).TargetArchitecture;
+        StringAssert.Contains(ptx, $".target {target.ToString().ToLowerInvariant()}", kernel);
+        StringAssert.Contains(ptx, ".version 8.0", kernel);
+        AssertIeeeArithmetic(kernel, ptx);
+    }
+
+    /// <summary>
+    /// Division, square root and reciprocal rounded as IEEE (and as the CPU engine) does: no approximate
+    /// instruction, no flush of subnormals to zero. ILGPU emits those only under fast math, which would move the
+    /// GPU's results away from the CPU's by more than the fused multiply-adds docs/gpu.md allows for.
+    /// </summary>
+    private static void AssertIeeeArithmetic(string kernel, string ptx)
+    {
+        var approximate = System.Text.RegularExpressions.Regex.Match(ptx, @"\b\w+(\.\w+)*\.(approx|ftz)\b[^;]*;");
+        Assert.IsFalse(approximate.Success, $"{kernel}: an approximate or flush-to-zero instruction: {approximate.Value}");
     }
 
     private static MethodInfo Resolve(string kernel)
