@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
@@ -132,6 +133,109 @@ public sealed class GpuKernelCompilationTests
         var approximate = System.Text.RegularExpressions.Regex.Match(ptx, @"\b\w+(\.\w+)*\.(approx|ftz)\b[^;]*;");
         Assert.IsFalse(approximate.Success, $"{kernel}: an approximate or flush-to-zero instruction: {approximate.Value}");
     }
+
+    /// <summary>
+    /// Arrays of these structs are copied byte for byte from the host (plans, coefficients) or read and written
+    /// only by kernels: the device must see the fields where .NET put them. ILGPU lays structs out by its own
+    /// rules, and the CPU accelerator, which runs the kernels as .NET code on the .NET layout, cannot show a
+    /// difference: a shifted field would be garbage plans on a GPU only.
+    /// </summary>
+    [TestMethod]
+    [DataRow(typeof(Execution.SamplePlan))]
+    [DataRow(typeof(PixelMath.AffineCoefficients))]
+    [DataRow(typeof(PixelMath.ImageExtremes))]
+    [DataRow(typeof(StatisticsPartial))]
+    public void DeviceArraysOfStructsHaveTheHostLayout(Type type)
+    {
+        using var context = Context.Create(builder => builder.Cuda());
+        var device = new List<(int Offset, int Size)>();
+        DeviceLeaves(ILGPU.IR.IRContextExtensions.GetIRTypeContext(context).CreateType(type), 0, device);
+        var host = new List<(int Offset, int Size)>();
+        HostLeaves(type, type, [], host);
+
+        int hostSize = (int)typeof(System.Runtime.CompilerServices.Unsafe).GetMethod(nameof(System.Runtime.CompilerServices.Unsafe.SizeOf))!.MakeGenericMethod(type).Invoke(null, null)!;
+        Assert.AreEqual(hostSize, ILGPU.IR.IRContextExtensions.GetIRTypeContext(context).CreateType(type).Size, $"{type.Name}: size");
+        CollectionAssert.AreEqual(host.Order().ToList(), device.Order().ToList(), $"{type.Name}: host {string.Join(",", host.Order())} device {string.Join(",", device.Order())}");
+    }
+
+    private static void DeviceLeaves(ILGPU.IR.Types.TypeNode node, int offset, List<(int Offset, int Size)> leaves)
+    {
+        if (node is ILGPU.IR.Types.StructureType structure)
+        {
+            for (int i = 0; i < structure.NumFields; i++)
+            {
+                DeviceLeaves(structure.Fields[i], offset + structure.GetOffset(new ILGPU.IR.Values.FieldAccess(i)), leaves);
+            }
+
+            return;
+        }
+
+        leaves.Add((offset, node.Size));
+    }
+
+    /// <summary>Each primitive field's offset in .NET's layout of <paramref name="root"/>: set it alone to all ones and see which bytes change.</summary>
+    private static void HostLeaves(Type root, Type type, List<FieldInfo> path, List<(int Offset, int Size)> leaves)
+    {
+        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            path.Add(field);
+            if (field.FieldType.IsPrimitive || field.FieldType.IsEnum)
+            {
+                var (offset, size) = ChangedBytes(root, path);
+                leaves.Add((offset, size));
+            }
+            else
+            {
+                HostLeaves(root, field.FieldType, path, leaves);
+            }
+
+            path.RemoveAt(path.Count - 1);
+        }
+    }
+
+    private static unsafe (int Offset, int Size) ChangedBytes(Type root, List<FieldInfo> path)
+    {
+        object boxed = Activator.CreateInstance(root)!;
+        var leaf = path[^1];
+        object ones = AllOnes(leaf.FieldType);
+        if (path.Count == 1)
+        {
+            leaf.SetValue(boxed, ones);
+        }
+        else
+        {
+            leaf.SetValueDirect(TypedReference.MakeTypedReference(boxed, [.. path.Take(path.Count - 1)]), ones);
+        }
+
+        var handle = GCHandle.Alloc(boxed, GCHandleType.Pinned);
+        try
+        {
+            int size = (int)typeof(System.Runtime.CompilerServices.Unsafe).GetMethod(nameof(System.Runtime.CompilerServices.Unsafe.SizeOf))!.MakeGenericMethod(root).Invoke(null, null)!;
+            var bytes = new ReadOnlySpan<byte>((void*)handle.AddrOfPinnedObject(), size);
+            int first = bytes.IndexOfAnyExcept((byte)0);
+            int last = bytes.LastIndexOfAnyExcept((byte)0);
+            return (first, last - first + 1);
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    private static object AllOnes(Type type) => Type.GetTypeCode(type.IsEnum ? Enum.GetUnderlyingType(type) : type) switch
+    {
+        TypeCode.Double => BitConverter.Int64BitsToDouble(-1),
+        TypeCode.Single => BitConverter.Int32BitsToSingle(-1),
+        TypeCode.Int64 => -1L,
+        TypeCode.UInt64 => ulong.MaxValue,
+        TypeCode.Int32 => type.IsEnum ? Enum.ToObject(type, -1) : -1,
+        TypeCode.UInt32 => uint.MaxValue,
+        TypeCode.Int16 => (short)-1,
+        TypeCode.UInt16 => ushort.MaxValue,
+        TypeCode.Byte => byte.MaxValue,
+        TypeCode.Boolean => true,
+        var code => throw new NotSupportedException($"a {code} field"),
+    };
 
     private static MethodInfo Resolve(string kernel)
     {
