@@ -342,12 +342,14 @@ internal sealed class GpuDevice
 
         foreach (var device in unused)
         {
+            // ILGPU frees the accelerator's buffers, streams and modules with its context current, which it
+            // believes it is on a thread where it bound it before: make it so.
             using (DeviceContextScope.Enter(device.Accelerator))
             {
                 device.Datasets.Dispose();
+                device.Accelerator.Dispose();
             }
 
-            device.Accelerator.Dispose();
             device._cpuContext?.Dispose();
         }
 
