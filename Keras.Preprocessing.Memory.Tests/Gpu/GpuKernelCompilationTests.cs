@@ -147,15 +147,34 @@ public sealed class GpuKernelCompilationTests
     [DataRow(typeof(StatisticsPartial))]
     public void DeviceArraysOfStructsHaveTheHostLayout(Type type)
     {
+        var (host, device, hostSize, deviceSize) = Layouts(type);
+
+        Assert.AreEqual(hostSize, deviceSize, $"{type.Name}: size");
+        CollectionAssert.AreEqual(host, device, $"{type.Name}: host {string.Join(",", host)} device {string.Join(",", device)}");
+    }
+
+    /// <summary>The layout check sees a difference where there is one: ILGPU ignores <c>Pack</c>, .NET honours it.</summary>
+    [TestMethod]
+    public void TheLayoutCheckSeesAPackedStruct()
+    {
+        var (host, device, hostSize, deviceSize) = Layouts(typeof(Packed));
+
+        CollectionAssert.AreEqual(new[] { (0, 1), (1, 8) }, host, "the double right after the byte on the host");
+        CollectionAssert.AreNotEqual(host, device, "the device aligns the double to 8");
+        Assert.AreEqual(9, hostSize);
+        Assert.AreNotEqual(hostSize, deviceSize);
+    }
+
+    private static (List<(int Offset, int Size)> Host, List<(int Offset, int Size)> Device, int HostSize, int DeviceSize) Layouts(Type type)
+    {
         using var context = Context.Create(builder => builder.Cuda());
+        var node = ILGPU.IR.IRContextExtensions.GetIRTypeContext(context).CreateType(type);
         var device = new List<(int Offset, int Size)>();
-        DeviceLeaves(ILGPU.IR.IRContextExtensions.GetIRTypeContext(context).CreateType(type), 0, device);
+        DeviceLeaves(node, 0, device);
         var host = new List<(int Offset, int Size)>();
         HostLeaves(type, type, [], host);
-
         int hostSize = (int)typeof(System.Runtime.CompilerServices.Unsafe).GetMethod(nameof(System.Runtime.CompilerServices.Unsafe.SizeOf))!.MakeGenericMethod(type).Invoke(null, null)!;
-        Assert.AreEqual(hostSize, ILGPU.IR.IRContextExtensions.GetIRTypeContext(context).CreateType(type).Size, $"{type.Name}: size");
-        CollectionAssert.AreEqual(host.Order().ToList(), device.Order().ToList(), $"{type.Name}: host {string.Join(",", host.Order())} device {string.Join(",", device.Order())}");
+        return ([.. host.Order()], [.. device.Order()], hostSize, node.Size);
     }
 
     private static void DeviceLeaves(ILGPU.IR.Types.TypeNode node, int offset, List<(int Offset, int Size)> leaves)
@@ -236,6 +255,13 @@ public sealed class GpuKernelCompilationTests
         TypeCode.Boolean => true,
         var code => throw new NotSupportedException($"a {code} field"),
     };
+
+    [StructLayout(LayoutKind.Sequential, Pack = 1)]
+    private struct Packed
+    {
+        public byte Flag;
+        public double Value;
+    }
 
     private static MethodInfo Resolve(string kernel)
     {
