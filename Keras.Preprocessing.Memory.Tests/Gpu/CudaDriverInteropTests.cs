@@ -109,6 +109,29 @@ public sealed class CudaDriverInteropTests
     }
 
     [TestMethod]
+    public void AFailedRestoreNeverReplacesTheCallsOwnException()
+    {
+        var thread = new FakeThreadContext(current: 0xF00) { Destroyed = 0xF00, RefuseNone = true };
+
+        var scope = DeviceContextScope.Enter(0xABC, thread);
+        scope.Dispose();
+
+        Assert.AreEqual(0xABC, thread.Current, "nothing could be set back; the scope says nothing");
+    }
+
+    [TestMethod]
+    public void PageLockingRefusedByTheDeviceFallsBackLikeAFailedAllocation()
+    {
+        // ILGPU throws NotSupportedException for page-locked memory on a device that cannot map host memory; the
+        // executor turns DeviceAllocationException into a batch on the CPU engine, any other exception into a failure.
+        var error = Assert.ThrowsExactly<DeviceAllocationException>(
+            () => DeviceAllocationException.Guard<int>(() => throw new NotSupportedException("no mapped host memory"), 4096, "page-locked host memory"));
+
+        StringAssert.Contains(error.Message, "page-locked host memory");
+        Assert.IsInstanceOfType<NotSupportedException>(error.InnerException);
+    }
+
+    [TestMethod]
     public void OnTheCpuAcceleratorTheScopeBindsTheAccelerator()
     {
         using var context = Context.Create(builder => builder.CPU());
@@ -177,11 +200,14 @@ public sealed class CudaDriverInteropTests
         /// <summary>A context cuCtxSetCurrent refuses (destroyed meanwhile), or 0.</summary>
         public nint Destroyed { get; init; }
 
+        /// <summary>Whether setting no context fails too (a driver shutting down).</summary>
+        public bool RefuseNone { get; init; }
+
         public nint Get() => Current;
 
         public void Set(nint context)
         {
-            if (context != 0 && context == Destroyed)
+            if ((context != 0 && context == Destroyed) || (context == 0 && RefuseNone))
             {
                 throw new InvalidOperationException("the driver's cuCtxSetCurrent failed with CUDA_ERROR_INVALID_CONTEXT");
             }

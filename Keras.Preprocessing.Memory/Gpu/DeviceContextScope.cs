@@ -87,8 +87,15 @@ internal readonly struct DeviceContextScope : IDisposable
         }
         catch (InvalidOperationException)
         {
-            // The previous context was destroyed meanwhile (its owner shut down): leave none rather than fail the call.
-            _api.Set(0);
+            // The previous context was destroyed meanwhile (its owner shut down): leave none rather than fail the
+            // call, and never let a failure here replace the exception a failed call is already throwing.
+            try
+            {
+                _api.Set(0);
+            }
+            catch (InvalidOperationException)
+            {
+            }
         }
     }
 
