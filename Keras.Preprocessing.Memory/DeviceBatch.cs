@@ -17,6 +17,9 @@ namespace Keras.Preprocessing.Memory;
 /// with <c>cuMemcpyPeerAsync(dst, yourContext, native_pointer, cuda_context, size * 4, yourStream)</c> (or, with
 /// unified addressing, <c>cudaMemcpyAsync(dst, native_pointer, size * 4, cudaMemcpyDefault, yourStream)</c>),
 /// then dispose the batch once that copy has finished (synchronize your stream first).</para>
+/// <para>The library leaves the calling thread's current CUDA context as it found it: each call makes ILGPU's
+/// context current for its own driver calls and then puts back the one that was current before (none, or the
+/// primary context your framework uses), so your framework's calls on this thread never run in ILGPU's context.</para>
 /// <para>Dispose hands the device buffer back: the next <c>next_on_device()</c> may overwrite it at once. Never
 /// dispose a batch while work you queued on your own stream may still read it. The buffer is freed with the
 /// iterator, so use the batch before disposing the iterator that made it.</para>

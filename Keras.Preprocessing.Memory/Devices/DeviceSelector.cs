@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
 using Keras.Preprocessing.Memory.Execution;
@@ -130,7 +129,11 @@ internal static class DeviceSelector
         GpuAugmentationExecutor executor;
         try
         {
-            device.Datasets.ReleaseUnusedExcept(images);
+            using (DeviceContextScope.Enter(device.Accelerator))
+            {
+                device.Datasets.ReleaseUnusedExcept(images);
+            }
+
             executor = new GpuAugmentationExecutor(device, workers, options.GpuMemoryBudget, options.GpuLaneBytesLimit);
         }
         catch
@@ -158,25 +161,32 @@ internal static class DeviceSelector
     }
 
     /// <summary>
-    /// Asks the driver, then ILGPU. No driver library (<see cref="CudaAPI.CurrentAPI"/> unsupported) or
-    /// CUDA_ERROR_NO_DEVICE means no device, said by nobody; any other failure (a driver too old, a broken
-    /// install, devices ILGPU cannot compile for) is kept, so "auto" warns and "gpu" throws with it.
+    /// Asks the driver, then ILGPU. No driver library or CUDA_ERROR_NO_DEVICE means no device, said by nobody; any
+    /// other failure (a driver too old, a broken install, a driver ILGPU cannot bind to, devices ILGPU cannot
+    /// compile for) is kept, so "auto" warns and "gpu" throws with it.
     /// </summary>
     private static CudaProbe ProbeCuda()
     {
         int driverCount;
         try
         {
-            var api = CudaAPI.CurrentAPI;
-            int init = DriverInit();
+            CudaDriver.LetIlgpuFindTheDriver(); // before ILGPU binds its CUDA API, which it does once
+            int init = CudaDriver.Init();
             if (init == (int)CudaError.CUDA_ERROR_NO_DEVICE)
             {
                 return new CudaProbe(0, null);
             }
 
-            if (init != (int)CudaError.CUDA_SUCCESS || !api.Init())
+            if (init != (int)CudaError.CUDA_SUCCESS)
             {
                 return new CudaProbe(0, $"the driver's cuInit failed with {(CudaError)init}");
+            }
+
+            // The driver is there and works: from here on, anything ILGPU cannot do is a failure to report.
+            var api = CudaAPI.CurrentAPI;
+            if (!api.IsSupported)
+            {
+                return new CudaProbe(0, $"the driver library loads ({string.Join(" or ", CudaDriver.LibraryNames)}), but ILGPU could not bind its CUDA API to it");
             }
 
             var counted = api.GetDeviceCount(out driverCount);
@@ -185,9 +195,13 @@ internal static class DeviceSelector
                 return new CudaProbe(0, $"the driver's cuDeviceGetCount failed with {counted}");
             }
         }
-        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return new CudaProbe(0, null); // no NVIDIA driver on this machine
+        }
+        catch (Exception e)
+        {
+            return new CudaProbe(0, $"ILGPU could not load the CUDA driver API ({e.GetType().Name}: {e.Message})");
         }
 
         if (driverCount == 0)
@@ -197,8 +211,7 @@ internal static class DeviceSelector
 
         try
         {
-            using var context = Context.Create(builder => builder.Cuda());
-            int usable = context.GetCudaDevices().Count;
+            int usable = GpuDevice.CudaContext.GetCudaDevices().Count;
             return usable > 0
                 ? new CudaProbe(usable, null)
                 : new CudaProbe(0, $"the driver reports {driverCount} CUDA device(s), but ILGPU cannot use any of them (an architecture or driver version it does not support)");
@@ -207,24 +220,6 @@ internal static class DeviceSelector
         {
             return new CudaProbe(0, $"ILGPU could not open CUDA ({e.GetType().Name}: {e.Message})");
         }
-    }
-
-    /// <summary>
-    /// cuInit's own status (ILGPU's wrapper answers only yes or no, and CUDA_ERROR_NO_DEVICE is "no device", not a
-    /// failure to report). Throws <see cref="DllNotFoundException"/> without a driver library.
-    /// </summary>
-    private static unsafe int DriverInit()
-    {
-        // Linux drivers install libcuda.so.1 (libcuda.so only comes with the toolkit's development files).
-        string[] names = OperatingSystem.IsWindows() ? [CudaAPI.LibNameWindows] : ["libcuda.so.1", CudaAPI.LibNameLinux];
-        nint handle = 0;
-        if (!names.Any(name => NativeLibrary.TryLoad(name, typeof(DeviceSelector).Assembly, null, out handle)))
-        {
-            throw new DllNotFoundException(string.Join(" or ", names));
-        }
-
-        var cuInit = (delegate* unmanaged<uint, int>)NativeLibrary.GetExport(handle, "cuInit");
-        return cuInit(0);
     }
 
     /// <summary>What the probe found: usable devices, and why there are none when that is not simply "no device".</summary>

@@ -179,7 +179,9 @@ internal sealed class BatchLane : IDisposable
             buffer = DeviceAllocationException.Guard(() => _accelerator.Allocate1D<T>(length), bytes, "device memory");
         }
 
-        return buffer.View.SubView(0, length);
+        ArrayView<T> view = buffer.View.SubView(0, length);
+        DeviceMemoryPoison.Apply(view, Stream); // tests: what the batch does not write reads as NaN
+        return view;
     }
 
     private static long SizeOf<T>(MemoryBuffer1D<T, Stride1D.Dense>? buffer)

@@ -14,14 +14,18 @@ internal sealed class DeviceAllocationException : Exception
     {
     }
 
-    /// <summary>Runs <paramref name="allocate"/>, turning the driver's out-of-memory errors into this exception.</summary>
+    /// <summary>
+    /// Runs <paramref name="allocate"/>, turning the driver's out-of-memory errors into this exception, and ILGPU's
+    /// refusal to page-lock host memory on a device that cannot map it (<see cref="NotSupportedException"/>): the
+    /// batch then runs on the CPU engine instead of failing.
+    /// </summary>
     public static T Guard<T>(Func<T> allocate, long bytes, string what)
     {
         try
         {
             return allocate();
         }
-        catch (Exception e) when (e is AcceleratorException or OutOfMemoryException)
+        catch (Exception e) when (e is AcceleratorException or OutOfMemoryException or NotSupportedException)
         {
             throw new DeviceAllocationException($"could not allocate {MemoryPlanner.FormatMib(bytes)} of {what} ({e.Message})", e);
         }

@@ -25,21 +25,28 @@ internal sealed class DeviceBufferPool : IDisposable
     /// <summary>A buffer of <paramref name="length"/> floats: a returned one when there is one, else a new one.</summary>
     public MemoryBuffer1D<float, Stride1D.Dense> Rent(long length)
     {
-        if (_free.TryGetValue(length, out var bag) && bag.TryTake(out var buffer))
+        if (!_free.TryGetValue(length, out var bag) || !bag.TryTake(out var buffer))
         {
-            return buffer;
+            try
+            {
+                buffer = _accelerator.Allocate1D<float>(length);
+            }
+            catch (Exception e) when (e is AcceleratorException or OutOfMemoryException)
+            {
+                throw new InvalidOperationException(
+                    $"device \"{_deviceName}\": no memory left for another device batch of {MemoryPlanner.FormatMib(length * sizeof(float))}; " +
+                    "dispose the device batches you no longer need.", e);
+            }
         }
 
-        try
+        if (DeviceMemoryPoison.Enabled)
         {
-            return _accelerator.Allocate1D<float>(length);
+            // On the default stream, which the lanes' non-blocking streams do not wait for: finished here.
+            DeviceMemoryPoison.Apply<float>(buffer.View, _accelerator.DefaultStream);
+            _accelerator.DefaultStream.Synchronize();
         }
-        catch (Exception e) when (e is AcceleratorException or OutOfMemoryException)
-        {
-            throw new InvalidOperationException(
-                $"device \"{_deviceName}\": no memory left for another device batch of {MemoryPlanner.FormatMib(length * sizeof(float))}; " +
-                "dispose the device batches you no longer need.", e);
-        }
+
+        return buffer;
     }
 
     /// <summary>Takes a buffer back for reuse (or frees it, once the pool is disposed).</summary>
@@ -47,14 +54,15 @@ internal sealed class DeviceBufferPool : IDisposable
     {
         lock (_lock)
         {
+            // Under the lock: a buffer added after Dispose emptied the pool would never be freed.
             if (_disposed)
             {
                 buffer.Dispose();
                 return;
             }
-        }
 
-        _free.GetOrAdd(buffer.Length, _ => []).Add(buffer);
+            _free.GetOrAdd(buffer.Length, _ => []).Add(buffer);
+        }
     }
 
     public void Dispose()
@@ -62,13 +70,12 @@ internal sealed class DeviceBufferPool : IDisposable
         lock (_lock)
         {
             _disposed = true;
-        }
-
-        foreach (var bag in _free.Values)
-        {
-            foreach (var buffer in bag)
+            foreach (var bag in _free.Values)
             {
-                buffer.Dispose();
+                while (bag.TryTake(out var buffer))
+                {
+                    buffer.Dispose();
+                }
             }
         }
     }

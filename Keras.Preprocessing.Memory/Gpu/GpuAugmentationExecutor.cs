@@ -39,7 +39,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
         {
             MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount,
         };
-        _device.Accelerator.Bind();
+        using var scope = DeviceContextScope.Enter(device.Accelerator);
         _lanes = new LanePool(device.Accelerator, laneBytesLimit);
         _placement = new DevicePlacement(device, memoryBudget ?? MemoryPlanner.ComputeBudget(device.Accelerator.MemorySize, device.FreeMemory()));
         _deviceBatches = new DeviceBufferPool(device.Accelerator, device.Name);
@@ -72,7 +72,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     /// </summary>
     public void CompileKernels(ImageArray images, FillMode fillMode, int interpolationOrder)
     {
-        _device.Accelerator.Bind();
+        using var scope = DeviceContextScope.Enter(_device.Accelerator);
         _device.CompileKernels(images.Kind, fillMode, interpolationOrder);
     }
 
@@ -90,8 +90,9 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             return;
         }
 
-        // CUDA work needs the context current on this thread (prefetch runs batches on pool threads).
-        _device.Accelerator.Bind();
+        // CUDA work needs the device's context current on this thread (prefetch runs batches on pool threads), and
+        // the caller's own context (a TorchSharp consumer's) back afterwards.
+        using var scope = DeviceContextScope.Enter(_device.Accelerator);
         var lane = _lanes.Rent();
         BatchWork work;
         try
@@ -149,7 +150,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     {
         var g = request.Source.Geometry;
         long count = Math.Max(1, (long)request.Plans.Length * g.Size);
-        _device.Accelerator.Bind();
+        using var scope = DeviceContextScope.Enter(_device.Accelerator);
         var buffer = _deviceBatches.Rent(count);
         var lane = _lanes.Rent();
         try
@@ -192,7 +193,11 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     }
 
     /// <summary>Takes back a buffer from <see cref="ExecuteToDevice(AugmentationRequest)"/> for reuse.</summary>
-    public void ReturnDeviceBuffer(MemoryBuffer1D<float, Stride1D.Dense> buffer) => _deviceBatches.Return(buffer);
+    public void ReturnDeviceBuffer(MemoryBuffer1D<float, Stride1D.Dense> buffer)
+    {
+        using var scope = DeviceContextScope.Enter(_device.Accelerator); // frees it once the executor is gone
+        _deviceBatches.Return(buffer);
+    }
 
     /// <summary>
     /// Queues the kernels of one batch on <paramref name="lane"/>, writing <paramref name="destination"/>; returns
@@ -201,7 +206,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
     internal BatchWork Run(AugmentationRequest request, BatchLane lane, ArrayView<float> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _device.Accelerator.Bind();
+        using var scope = DeviceContextScope.Enter(_device.Accelerator);
         var g = request.Source.Geometry;
         var st = request.Standardization;
         int n = request.Plans.Length;
@@ -277,7 +282,7 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
             _disposed = true;
         }
 
-        _device.Accelerator.Bind();
+        using var scope = DeviceContextScope.Enter(_device.Accelerator);
         _lanes.Dispose(); // waits for batches in flight to hand their lanes back
         _outputs.Dispose(); // no copy can still write the registered arrays
         _placement.Dispose();

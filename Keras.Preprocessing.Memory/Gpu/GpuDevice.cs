@@ -27,7 +27,10 @@ internal sealed class GpuDevice
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _combine;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews>> _finish;
     private readonly Lazy<Action<AcceleratorStream, Index1D, KernelViews, ArrayView<float>, ArrayView<float>>> _whiten;
-    private readonly Context _context;
+    private static readonly Lazy<Context> SharedCuda = new(CreateCudaContext);
+    private static int _cudaContextsCreated;
+
+    private readonly Context? _cpuContext;
     private int _users;
 
     private GpuDevice(DeviceSpec spec)
@@ -38,20 +41,21 @@ internal sealed class GpuDevice
             // Index 1: groups shaped as CUDA's (warps of 32, 256 threads a group), so the statistics kernel runs
             // with the group size it has on hardware; index 0: ILGPU's default (warps of 4, 16 threads), quicker.
             var cpu = spec.Index == DeviceSpec.CudaShapedCpu ? new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: 1) : CPUDevice.Default;
-            _context = Context.Create(builder => builder.CPU(cpu));
-            Accelerator = _context.CreateCPUAccelerator(0);
+            _cpuContext = Context.Create(builder => builder.CPU(cpu));
+            Accelerator = _cpuContext.CreateCPUAccelerator(0);
         }
         else
         {
-            _context = Context.Create(builder => builder.Cuda());
+            // cuCtxCreate leaves the new context current on this thread (the user's): put back what was there.
+            var context = CudaContext;
+            nint previous = CudaDriver.GetCurrentContext();
             try
             {
-                Accelerator = _context.CreateCudaAccelerator(spec.Index);
+                Accelerator = context.CreateCudaAccelerator(spec.Index);
             }
-            catch
+            finally
             {
-                _context.Dispose();
-                throw;
+                CudaDriver.SetCurrentContext(previous);
             }
         }
 
@@ -63,6 +67,17 @@ internal sealed class GpuDevice
         _finish = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews>(AugmentationKernels.Finish));
         _whiten = new(() => Accelerator.LoadAutoGroupedKernel<Index1D, KernelViews, ArrayView<float>, ArrayView<float>>(AugmentationKernels.Whiten));
     }
+
+    /// <summary>
+    /// The process's one ILGPU context for CUDA, shared by the probe and every CUDA device: ILGPU's
+    /// <c>builder.Cuda()</c> installs a library resolver for WSL each time it runs, and .NET allows one per
+    /// assembly, so a second CUDA context would fail on WSL. It holds no CUDA context itself (accelerators do)
+    /// and lives as long as the process.
+    /// </summary>
+    public static Context CudaContext => SharedCuda.Value;
+
+    /// <summary>How many ILGPU CUDA contexts this process made (tests: one at most).</summary>
+    internal static int CudaContextsCreated => Volatile.Read(ref _cudaContextsCreated);
 
     /// <summary>Which device this is.</summary>
     public DeviceSpec Spec { get; }
@@ -327,11 +342,24 @@ internal sealed class GpuDevice
 
         foreach (var device in unused)
         {
-            device.Datasets.Dispose();
-            device.Accelerator.Dispose();
-            device._context.Dispose();
+            // ILGPU frees the accelerator's buffers, streams and modules with its context current, which it
+            // believes it is on a thread where it bound it before: make it so.
+            using (DeviceContextScope.Enter(device.Accelerator))
+            {
+                device.Datasets.Dispose();
+                device.Accelerator.Dispose();
+            }
+
+            device._cpuContext?.Dispose();
         }
 
         return unused.Count;
+    }
+
+    private static Context CreateCudaContext()
+    {
+        CudaDriver.LetIlgpuFindTheDriver(); // before ILGPU binds its CUDA API
+        Interlocked.Increment(ref _cudaContextsCreated);
+        return Context.Create(builder => builder.Cuda());
     }
 }

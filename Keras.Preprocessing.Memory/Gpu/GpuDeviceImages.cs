@@ -43,7 +43,7 @@ internal sealed class GpuDeviceImages : IDeviceImages
     public float[] Download()
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        _buffer.Accelerator.Bind(); // the caller's thread may not have the device's context yet
+        using var scope = DeviceContextScope.Enter(_buffer.Accelerator); // the caller's thread may hold another context
         return PinnedCopies.Download<float>(_buffer.View.SubView(0, Length));
     }
 

@@ -125,6 +125,9 @@ public static class Program
             return 0;
         }
 
+        // This drives the executor's internals directly, so it holds the device's CUDA context itself, as the
+        // executor's own entry points do (each puts the thread's previous context back when it returns).
+        using var context = DeviceContextScope.Enter(executor.Accelerator);
         using var lane = new BatchLane(executor.Accelerator);
         var g = images.Geometry;
         long count = (long)Workload.BatchSize * g.Size;
