@@ -90,9 +90,10 @@ internal static unsafe partial class WarpKernels
     {
         if (typeof(T) == typeof(float))
         {
-            return Vector512.Create(
-                Vector256.Create(Vector128.Load((float*)a), Vector128.Load((float*)b)),
-                Vector256.Create(Vector128.Load((float*)c), Vector128.Load((float*)d)));
+            // Built up from a 256-bit half (upper lanes undefined until the insert) rather than inserted into a
+            // register's old value, which would chain each group's loads to the previous group's.
+            var low = Vector256.Create(Vector128.Load((float*)a), Vector128.Load((float*)b)).ToVector512Unsafe();
+            return Avx512F.InsertVector256(low, Vector256.Create(Vector128.Load((float*)c), Vector128.Load((float*)d)), 1);
         }
 
         var bytes = Vector128.Create(Unsafe.ReadUnaligned<uint>(a), Unsafe.ReadUnaligned<uint>(b), Unsafe.ReadUnaligned<uint>(c), Unsafe.ReadUnaligned<uint>(d)).AsByte();
