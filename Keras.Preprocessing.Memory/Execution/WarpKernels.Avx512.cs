@@ -24,7 +24,10 @@ internal static unsafe partial class WarpKernels
     {
         var lanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
         Vector512<double> y0 = Vector512.Create(y), x0 = Vector512.Create(x), vdy = Vector512.Create(dy), vdx = Vector512.Create(dx);
-        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(lastTopLeft);
+        // float32 reads a pixel's two taps on a source row with one 8-lane load (both fit: 6 or 8 values), which
+        // reaches 4 - channels values further than two 4-lane loads.
+        bool paired = typeof(T) == typeof(float);
+        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(paired ? lastTopLeft + channels - 4 : lastTopLeft);
 
         // Lane k of a 4-pixel vector belongs to pixel k / 4: these spread per-pixel weights over the pixel's lanes.
         var spreadLow = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
@@ -32,6 +35,11 @@ internal static unsafe partial class WarpKernels
         var compact = channels == 3
             ? Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15)
             : Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+        // Paired loads: pixel k's 8 values sit at lanes 8k..8k+7 of two 16-lane vectors (pixels 0-1, then 2-3); these
+        // pick each pixel's left tap (lanes 0-3 of its 8) and right tap (lanes from `channels` on) into 4-lane slots.
+        var pickLeft = Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        var pickRight = pickLeft + Vector512.Create(channels);
         while (c + 4 <= end)
         {
             var cc = Vector512.Create((double)c) + lanes;
@@ -53,14 +61,30 @@ internal static unsafe partial class WarpKernels
 
             prefetch.Step();
             float* o = outRow + (c * channels);
-            BlendFour(src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
+            if (paired)
+            {
+                BlendFourPaired((float*)src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, pickLeft, pickRight);
+            }
+            else
+            {
+                BlendFour(src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
+            }
+
             if (!both)
             {
                 c += 4;
                 break;
             }
 
-            BlendFour(src, offsets.GetUpper(), o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact);
+            if (paired)
+            {
+                BlendFourPaired((float*)src, offsets.GetUpper(), o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, pickLeft, pickRight);
+            }
+            else
+            {
+                BlendFour(src, offsets.GetUpper(), o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact);
+            }
+
             c += 8;
         }
 
@@ -82,6 +106,34 @@ internal static unsafe partial class WarpKernels
         var v = top + (rowWeight * (bottom - top));
         (ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v).Store(o);
     }
+
+    /// <summary>
+    /// <see cref="BlendFour"/> for float32 with one 8-lane load per pixel and source row (its left and right taps
+    /// together), sorted into the 4-lane slots by two-source permutes: half the loads, the same lanes and steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendFourPaired(
+        float* src, Vector128<int> offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> pickLeft, Vector512<int> pickRight)
+    {
+        float* p0 = src + offsets.ToScalar(), p1 = src + offsets.GetElement(1), p2 = src + offsets.GetElement(2), p3 = src + offsets.GetElement(3);
+        var top01 = Load8x2(p0, p1);
+        var top23 = Load8x2(p2, p3);
+        var bottom01 = Load8x2(p0 + rs, p1 + rs);
+        var bottom23 = Load8x2(p2 + rs, p3 + rs);
+        var topLeft = Avx512F.PermuteVar16x32x2(top01, pickLeft, top23);
+        var topRight = Avx512F.PermuteVar16x32x2(top01, pickRight, top23);
+        var bottomLeft = Avx512F.PermuteVar16x32x2(bottom01, pickLeft, bottom23);
+        var bottomRight = Avx512F.PermuteVar16x32x2(bottom01, pickRight, bottom23);
+        var top = topLeft + (colWeight * (topRight - topLeft));
+        var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
+        var v = top + (rowWeight * (bottom - top));
+        (ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v).Store(o);
+    }
+
+    /// <summary>Eight floats at each of two addresses, as 16 lanes (built from the lower half, no old register value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load8x2(float* a, float* b) =>
+        Avx512F.InsertVector256(Vector256.Load(a).ToVector512Unsafe(), Vector256.Load(b), 1);
 
     /// <summary>Four elements at each of four addresses, as 16 float32 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
