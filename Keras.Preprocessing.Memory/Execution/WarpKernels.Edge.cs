@@ -75,6 +75,9 @@ internal static unsafe partial class WarpKernels
         var fill = Vector512.Create(cval);
         var intRange = Vector512.Create(2147483647.0);
 
+        // The taps' offsets go through memory (loads are cheaper than lane extracts; see WarpPackedBilinearAvx512).
+        int* at = stackalloc int[32];
+
         for (int c = cStart; c < cEnd; c += 8)
         {
             int count = Math.Min(8, cEnd - c);
@@ -132,14 +135,15 @@ internal static unsafe partial class WarpKernels
                 continue;
             }
 
+            topLeft.Store(at);
+            topRight.Store(at + 8);
+            bottomLeft.Store(at + 16);
+            bottomRight.Store(at + 24);
             float* o = outRow + (c * channels);
             var outsideLanes = outside.ToVector512Unsafe().AsSingle();
             BlendFourCorners(
                 src,
-                topLeft.GetLower(),
-                topRight.GetLower(),
-                bottomLeft.GetLower(),
-                bottomRight.GetLower(),
+                at,
                 o,
                 channels,
                 Avx512F.PermuteVar16x32(wy, spreadLow),
@@ -152,10 +156,7 @@ internal static unsafe partial class WarpKernels
             {
                 BlendFourCorners(
                     src,
-                    topLeft.GetUpper(),
-                    topRight.GetUpper(),
-                    bottomLeft.GetUpper(),
-                    bottomRight.GetUpper(),
+                    at + 4,
                     o + (4 * channels),
                     channels,
                     Avx512F.PermuteVar16x32(wy, spreadHigh),
@@ -169,16 +170,14 @@ internal static unsafe partial class WarpKernels
     }
 
     /// <summary>
-    /// Four pixels' <see cref="Taps.Blend"/> from four arbitrary taps each (element offsets), the pixels whose
+    /// Four pixels' <see cref="Taps.Blend"/> from four arbitrary taps each (element offsets: top-left at
+    /// <paramref name="at"/>[0..3], top-right at [8..11], bottom-left at [16..19], bottom-right at [24..27]), the pixels whose
     /// <paramref name="outside"/> lanes are set replaced by <paramref name="fill"/>, stored under <paramref name="store"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BlendFourCorners<T>(
         T* src,
-        Vector128<int> topLeftAt,
-        Vector128<int> topRightAt,
-        Vector128<int> bottomLeftAt,
-        Vector128<int> bottomRightAt,
+        int* at,
         float* o,
         int ps,
         Vector512<float> rowWeight,
@@ -189,10 +188,10 @@ internal static unsafe partial class WarpKernels
         Vector512<int> store)
         where T : unmanaged
     {
-        var topLeft = Load4x4(src + topLeftAt.ToScalar(), src + topLeftAt.GetElement(1), src + topLeftAt.GetElement(2), src + topLeftAt.GetElement(3));
-        var topRight = Load4x4(src + topRightAt.ToScalar(), src + topRightAt.GetElement(1), src + topRightAt.GetElement(2), src + topRightAt.GetElement(3));
-        var bottomLeft = Load4x4(src + bottomLeftAt.ToScalar(), src + bottomLeftAt.GetElement(1), src + bottomLeftAt.GetElement(2), src + bottomLeftAt.GetElement(3));
-        var bottomRight = Load4x4(src + bottomRightAt.ToScalar(), src + bottomRightAt.GetElement(1), src + bottomRightAt.GetElement(2), src + bottomRightAt.GetElement(3));
+        var topLeft = Load4x4(src + at[0], src + at[1], src + at[2], src + at[3]);
+        var topRight = Load4x4(src + at[8], src + at[9], src + at[10], src + at[11]);
+        var bottomLeft = Load4x4(src + at[16], src + at[17], src + at[18], src + at[19]);
+        var bottomRight = Load4x4(src + at[24], src + at[25], src + at[26], src + at[27]);
         var top = topLeft + (colWeight * (topRight - topLeft));
         var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
         var v = Vector512.ConditionalSelect(outside, fill, top + (rowWeight * (bottom - top)));
