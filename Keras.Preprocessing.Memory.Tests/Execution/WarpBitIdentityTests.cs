@@ -54,6 +54,25 @@ public sealed class WarpBitIdentityTests
     }
 
     [TestMethod]
+    [DataRow("nearest")]
+    [DataRow("constant")]
+    [DataRow("reflect")]
+    public void NonFiniteSamplesPropagateAsInThePerPixelDefinition(string fillMode)
+    {
+        // inf and NaN in the image: a tap whose weight is 0 still enters the blend (inf · 0 is NaN), so every path must
+        // read the very taps the definition reads, the folded ones at the edges included.
+        var mode = FillModes.Parse(fillMode);
+        var random = new Random(17);
+        foreach (var (rows, cols) in new[] { (1, 1), (2, 5), (7, 6), (31, 33), (64, 17) })
+        {
+            foreach (int channels in new[] { 1, 3, 4 })
+            {
+                CheckShape(random, rows, cols, channels, DataFormat.ChannelsLast, bytes: false, mode, specials: true);
+            }
+        }
+    }
+
+    [TestMethod]
     public void LargeBatchOfHeadlineTransformsMatches()
     {
         // The bench's configuration (rotation 20, shifts 0.1, shear 0.1, zoom 0.1, horizontal flips, nearest) on a
@@ -88,12 +107,12 @@ public sealed class WarpBitIdentityTests
         }
     }
 
-    private static int CheckShape(Random random, int rows, int cols, int channels, DataFormat layout, bool bytes, FillMode mode)
+    private static int CheckShape(Random random, int rows, int cols, int channels, DataFormat layout, bool bytes, FillMode mode, bool specials = false)
     {
         var g = new ImageGeometry(rows, cols, channels, layout);
 
         // Warping the last image of the array: an over-wide read there passes the end of the data.
-        var (source, values) = MakeSource(random, 2, g, bytes);
+        var (source, values) = MakeSource(random, 2, g, bytes, specials);
         int checkedImages = 0;
         for (int trial = 0; trial < 6; trial++)
         {
@@ -136,7 +155,7 @@ public sealed class WarpBitIdentityTests
         };
     }
 
-    private static (ImageArray Source, float[] Values) MakeSource(Random random, int count, ImageGeometry g, bool bytes)
+    private static (ImageArray Source, float[] Values) MakeSource(Random random, int count, ImageGeometry g, bool bytes, bool specials = false)
     {
         var values = new float[count * g.Size];
         var raw = new byte[count * g.Size];
@@ -144,6 +163,10 @@ public sealed class WarpBitIdentityTests
         {
             raw[i] = (byte)random.Next(256);
             values[i] = bytes ? raw[i] : (float)((random.NextDouble() * 3) - 1);
+            if (specials && random.Next(8) == 0)
+            {
+                values[i] = random.Next(3) switch { 0 => float.PositiveInfinity, 1 => float.NegativeInfinity, _ => float.NaN };
+            }
         }
 
         var shape = g.IsChannelsFirst != 0 ? new Shape(count, g.Channels, g.Rows, g.Cols) : new Shape(count, g.Rows, g.Cols, g.Channels);
