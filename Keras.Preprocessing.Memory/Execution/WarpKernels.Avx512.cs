@@ -15,11 +15,12 @@ internal static unsafe partial class WarpKernels
     /// AVX-512 form of <see cref="WarpPackedBilinear"/>: coordinates of eight pixels per step in double lanes, then four
     /// pixels per 16-lane vector (a pixel's 4 lanes each), the same lane-wise <see cref="Taps.Blend"/> steps. With 3
     /// channels the lanes are compacted before the store, whose last 4 lanes spill into the next two output pixels
-    /// (written after), so <paramref name="end"/> keeps two pixels of the row beyond the last group. Works in groups
-    /// of eight, and a final group of four.
+    /// (written after), so groups of eight go up to <paramref name="wideEnd"/>, which keeps two pixels of the row
+    /// beyond the last group. The last group, up to <paramref name="end"/> (the interior's end), stores under a mask:
+    /// short rows (small images) then need no narrower loop for their last pixels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, ref SourcePrefetch prefetch)
+    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, int wideEnd, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
         var lanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
@@ -44,7 +45,10 @@ internal static unsafe partial class WarpKernels
         // The pixels' offsets go through memory: eight loads are cheaper than eight lane extracts, which compete
         // for the two ports that run the 16-lane arithmetic.
         int* at = stackalloc int[8];
-        while (c + 4 <= end)
+        var pixelLanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var allLanes = Vector512<int>.AllBitsSet;
+        while (c < end)
         {
             var cc = Vector512.Create((double)c) + lanes;
             var yy = y0 + (cc * vdy);
@@ -55,10 +59,15 @@ internal static unsafe partial class WarpKernels
             var wx = Avx512F.ConvertToVector256Single(xx - Avx512F.ConvertToVector512Double(ix)).ToVector512Unsafe();
             var offsets = (iy * rowStride) + (ix * pixelStride);
 
-            // A last group of only four pixels (short rows) ignores the upper lanes, which may lie past the interior.
-            bool both = c + 8 <= end;
-            var tooFar = Vector256.GreaterThan(offsets, limit);
-            if (both ? tooFar != Vector256<int>.Zero : tooFar.GetLower() != Vector128<int>.Zero)
+            // The last group: lanes past the interior (whose coordinates may lie anywhere) read pixel 0, and are not stored.
+            bool full = c + 8 <= wideEnd;
+            int count = full ? 8 : Math.Min(8, end - c);
+            if (!full)
+            {
+                offsets &= Vector256.LessThan(pixelLanes, Vector256.Create(count));
+            }
+
+            if (Vector256.GreaterThanAny(offsets, limit))
             {
                 break;
             }
@@ -66,39 +75,38 @@ internal static unsafe partial class WarpKernels
             prefetch.Step();
             offsets.Store(at);
             float* o = outRow + (c * channels);
+            var store = full ? allLanes : Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count, 4) * channels));
             if (paired)
             {
-                BlendFourPaired((float*)src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, pickLeft, pickRight);
+                BlendFourPaired((float*)src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, pickLeft, pickRight, store);
             }
             else
             {
-                BlendFour(src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
+                BlendFour(src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, store);
             }
 
-            if (!both)
+            if (count > 4)
             {
-                c += 4;
-                break;
+                store = full ? allLanes : Vector512.LessThan(laneIndex, Vector512.Create((count - 4) * channels));
+                if (paired)
+                {
+                    BlendFourPaired((float*)src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, pickLeft, pickRight, store);
+                }
+                else
+                {
+                    BlendFour(src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, store);
+                }
             }
 
-            if (paired)
-            {
-                BlendFourPaired((float*)src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, pickLeft, pickRight);
-            }
-            else
-            {
-                BlendFour(src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact);
-            }
-
-            c += 8;
+            c += count;
         }
 
         return c;
     }
 
-    /// <summary>Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector; <paramref name="offsets"/> are their top-left taps.</summary>
+    /// <summary>Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector; <paramref name="offsets"/> are their top-left taps; the lanes set in <paramref name="store"/> are stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlendFour<T>(T* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact)
+    private static void BlendFour<T>(T* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> store)
         where T : unmanaged
     {
         T* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
@@ -109,7 +117,7 @@ internal static unsafe partial class WarpKernels
         var top = topLeft + (colWeight * (topRight - topLeft));
         var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
         var v = top + (rowWeight * (bottom - top));
-        (ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v).Store(o);
+        Avx512F.MaskStore(o, store.AsSingle(), ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v);
     }
 
     /// <summary>
@@ -118,7 +126,7 @@ internal static unsafe partial class WarpKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BlendFourPaired(
-        float* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> pickLeft, Vector512<int> pickRight)
+        float* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> pickLeft, Vector512<int> pickRight, Vector512<int> store)
     {
         float* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
         var top01 = Load8x2(p0, p1);
@@ -132,7 +140,7 @@ internal static unsafe partial class WarpKernels
         var top = topLeft + (colWeight * (topRight - topLeft));
         var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
         var v = top + (rowWeight * (bottom - top));
-        (ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v).Store(o);
+        Avx512F.MaskStore(o, store.AsSingle(), ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v);
     }
 
     /// <summary>Eight floats at each of two addresses, as 16 lanes (built from the lower half, no old register value).</summary>
