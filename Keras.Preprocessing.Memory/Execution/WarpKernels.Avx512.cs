@@ -15,16 +15,20 @@ internal static unsafe partial class WarpKernels
     /// AVX-512 form of <see cref="WarpPackedBilinear"/>: coordinates of eight pixels per step in double lanes, then four
     /// pixels per 16-lane vector (a pixel's 4 lanes each), the same lane-wise <see cref="Taps.Blend"/> steps. With 3
     /// channels the lanes are compacted before the store, whose last 4 lanes spill into the next two output pixels
-    /// (written after), so <paramref name="end"/> keeps two pixels of the row beyond the last group. Works in groups
-    /// of eight, and a final group of four.
+    /// (written after), so groups of eight go up to <paramref name="wideEnd"/>, which keeps two pixels of the row
+    /// beyond the last group. The last group, up to <paramref name="end"/> (the interior's end), stores under a mask:
+    /// short rows (small images) then need no narrower loop for their last pixels.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, ref SourcePrefetch prefetch)
+    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, int wideEnd, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
         var lanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
         Vector512<double> y0 = Vector512.Create(y), x0 = Vector512.Create(x), vdy = Vector512.Create(dy), vdx = Vector512.Create(dx);
-        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(lastTopLeft);
+        // float32 reads a pixel's two taps on a source row with one 8-lane load (both fit: 6 or 8 values), which
+        // reaches 4 - channels values further than two 4-lane loads.
+        bool paired = typeof(T) == typeof(float);
+        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(paired ? lastTopLeft + channels - 4 : lastTopLeft);
 
         // Lane k of a 4-pixel vector belongs to pixel k / 4: these spread per-pixel weights over the pixel's lanes.
         var spreadLow = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
@@ -32,7 +36,19 @@ internal static unsafe partial class WarpKernels
         var compact = channels == 3
             ? Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15)
             : Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        while (c + 4 <= end)
+
+        // Paired loads: pixel k's 8 values sit at lanes 8k..8k+7 of two 16-lane vectors (pixels 0-1, then 2-3); these
+        // pick each pixel's left tap (lanes 0-3 of its 8) and right tap (lanes from `channels` on) into 4-lane slots.
+        var pickLeft = Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        var pickRight = pickLeft + Vector512.Create(channels);
+
+        // The pixels' offsets go through memory: eight loads are cheaper than eight lane extracts, which compete
+        // for the two ports that run the 16-lane arithmetic.
+        int* at = stackalloc int[8];
+        var pixelLanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var allLanes = Vector512<int>.AllBitsSet;
+        while (c < end)
         {
             var cc = Vector512.Create((double)c) + lanes;
             var yy = y0 + (cc * vdy);
@@ -43,36 +59,57 @@ internal static unsafe partial class WarpKernels
             var wx = Avx512F.ConvertToVector256Single(xx - Avx512F.ConvertToVector512Double(ix)).ToVector512Unsafe();
             var offsets = (iy * rowStride) + (ix * pixelStride);
 
-            // A last group of only four pixels (short rows) ignores the upper lanes, which may lie past the interior.
-            bool both = c + 8 <= end;
-            var tooFar = Vector256.GreaterThan(offsets, limit);
-            if (both ? tooFar != Vector256<int>.Zero : tooFar.GetLower() != Vector128<int>.Zero)
+            // The last group: lanes past the interior (whose coordinates may lie anywhere) read pixel 0, and are not stored.
+            bool full = c + 8 <= wideEnd;
+            int count = full ? 8 : Math.Min(8, end - c);
+            if (!full)
+            {
+                offsets &= Vector256.LessThan(pixelLanes, Vector256.Create(count));
+            }
+
+            if (Vector256.GreaterThanAny(offsets, limit))
             {
                 break;
             }
 
             prefetch.Step();
+            offsets.Store(at);
             float* o = outRow + (c * channels);
-            BlendFour(src, offsets.GetLower(), o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact);
-            if (!both)
+            var store = full ? allLanes : Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count, 4) * channels));
+            if (paired)
             {
-                c += 4;
-                break;
+                BlendFourPaired((float*)src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, pickLeft, pickRight, store);
+            }
+            else
+            {
+                BlendFour(src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, store);
             }
 
-            BlendFour(src, offsets.GetUpper(), o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact);
-            c += 8;
+            if (count > 4)
+            {
+                store = full ? allLanes : Vector512.LessThan(laneIndex, Vector512.Create((count - 4) * channels));
+                if (paired)
+                {
+                    BlendFourPaired((float*)src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, pickLeft, pickRight, store);
+                }
+                else
+                {
+                    BlendFour(src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, store);
+                }
+            }
+
+            c += count;
         }
 
         return c;
     }
 
-    /// <summary>Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector; <paramref name="offsets"/> are their top-left taps.</summary>
+    /// <summary>Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector; <paramref name="offsets"/> are their top-left taps; the lanes set in <paramref name="store"/> are stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlendFour<T>(T* src, Vector128<int> offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact)
+    private static void BlendFour<T>(T* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> store)
         where T : unmanaged
     {
-        T* p0 = src + offsets.ToScalar(), p1 = src + offsets.GetElement(1), p2 = src + offsets.GetElement(2), p3 = src + offsets.GetElement(3);
+        T* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
         var topLeft = Load4x4(p0, p1, p2, p3);
         var topRight = Load4x4(p0 + ps, p1 + ps, p2 + ps, p3 + ps);
         var bottomLeft = Load4x4(p0 + rs, p1 + rs, p2 + rs, p3 + rs);
@@ -80,8 +117,36 @@ internal static unsafe partial class WarpKernels
         var top = topLeft + (colWeight * (topRight - topLeft));
         var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
         var v = top + (rowWeight * (bottom - top));
-        (ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v).Store(o);
+        Avx512F.MaskStore(o, store.AsSingle(), ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v);
     }
+
+    /// <summary>
+    /// <see cref="BlendFour"/> for float32 with one 8-lane load per pixel and source row (its left and right taps
+    /// together), sorted into the 4-lane slots by two-source permutes: half the loads, the same lanes and steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendFourPaired(
+        float* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> pickLeft, Vector512<int> pickRight, Vector512<int> store)
+    {
+        float* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
+        var top01 = Load8x2(p0, p1);
+        var top23 = Load8x2(p2, p3);
+        var bottom01 = Load8x2(p0 + rs, p1 + rs);
+        var bottom23 = Load8x2(p2 + rs, p3 + rs);
+        var topLeft = Avx512F.PermuteVar16x32x2(top01, pickLeft, top23);
+        var topRight = Avx512F.PermuteVar16x32x2(top01, pickRight, top23);
+        var bottomLeft = Avx512F.PermuteVar16x32x2(bottom01, pickLeft, bottom23);
+        var bottomRight = Avx512F.PermuteVar16x32x2(bottom01, pickRight, bottom23);
+        var top = topLeft + (colWeight * (topRight - topLeft));
+        var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
+        var v = top + (rowWeight * (bottom - top));
+        Avx512F.MaskStore(o, store.AsSingle(), ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v);
+    }
+
+    /// <summary>Eight floats at each of two addresses, as 16 lanes (built from the lower half, no old register value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load8x2(float* a, float* b) =>
+        Avx512F.InsertVector256(Vector256.Load(a).ToVector512Unsafe(), Vector256.Load(b), 1);
 
     /// <summary>Four elements at each of four addresses, as 16 float32 lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,9 +155,10 @@ internal static unsafe partial class WarpKernels
     {
         if (typeof(T) == typeof(float))
         {
-            return Vector512.Create(
-                Vector256.Create(Vector128.Load((float*)a), Vector128.Load((float*)b)),
-                Vector256.Create(Vector128.Load((float*)c), Vector128.Load((float*)d)));
+            // Built up from a 256-bit half (upper lanes undefined until the insert) rather than inserted into a
+            // register's old value, which would chain each group's loads to the previous group's.
+            var low = Vector256.Create(Vector128.Load((float*)a), Vector128.Load((float*)b)).ToVector512Unsafe();
+            return Avx512F.InsertVector256(low, Vector256.Create(Vector128.Load((float*)c), Vector128.Load((float*)d)), 1);
         }
 
         var bytes = Vector128.Create(Unsafe.ReadUnaligned<uint>(a), Unsafe.ReadUnaligned<uint>(b), Unsafe.ReadUnaligned<uint>(c), Unsafe.ReadUnaligned<uint>(d)).AsByte();

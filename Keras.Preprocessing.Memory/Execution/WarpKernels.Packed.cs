@@ -18,11 +18,13 @@ internal static unsafe partial class WarpKernels
     /// pixels are computed together (the same double products and sums, truncations and float roundings).
     /// With 3 channels the fourth lane reads the next source pixel's first value (discarded); a pixel whose
     /// bottom-right read would pass the image's end stops the loop, and the caller's scalar loop goes on from the
-    /// returned column. Each group of pixels also issues a few of <paramref name="prefetch"/>'s paced requests.
+    /// returned column. With AVX-512 the pixels up to <paramref name="interiorEnd"/> are done under a mask, so the
+    /// returned column may lie beyond <paramref name="end"/>. Each group of pixels also issues a few of
+    /// <paramref name="prefetch"/>'s paced requests.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WarpPackedBilinear<T>(
-        T* src, float* outRow, int rs, int channels, int imageSize, double y, double dy, double x, double dx, int c0, int end, int wideEnd, bool wideVectors, ref SourcePrefetch prefetch)
+        T* src, float* outRow, int rs, int channels, int imageSize, double y, double dy, double x, double dx, int c0, int end, int wideEnd, int interiorEnd, bool wideVectors, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
         // Highest element offset of a pixel's top-left tap whose bottom-right 4-lane load stays in the image.
@@ -30,7 +32,7 @@ internal static unsafe partial class WarpKernels
         int c = c0;
         if (wideVectors && Avx512F.IsSupported)
         {
-            c = WarpPackedBilinearAvx512(src, outRow, rs, channels, lastTopLeft, y, dy, x, dx, c, wideEnd, ref prefetch);
+            c = WarpPackedBilinearAvx512(src, outRow, rs, channels, lastTopLeft, y, dy, x, dx, c, interiorEnd, wideEnd, ref prefetch);
         }
 
         if (Avx.IsSupported)

@@ -127,7 +127,7 @@ internal static unsafe partial class WarpKernels
         bool packed = CanPackPixels<T, TC>(g);
         int spillLimit = channels == 4 ? cols : cols - 1;
 
-        WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, 0, c0, packed, spillLimit);
+        WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, grid, exact, cval, r, 0, c0, packed, spillLimit, wideVectors);
 
         // The interior loops are the samplers' math specialised to taps that are all inside the image (no mode
         // mapping, no cval): LinearSampler's Combine is Taps.Blend, which the packed (SPEED's) and scalar bilinear
@@ -137,12 +137,12 @@ internal static unsafe partial class WarpKernels
         if (!linear && typeof(TSampler) != typeof(NearestSampler))
         {
             c = c1;
-            WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, c0, c1, packed, spillLimit);
+            WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, grid, exact, cval, r, c0, c1, packed, spillLimit, wideVectors);
         }
         else if (packed)
         {
             c = linear
-                ? WarpPackedBilinear(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit), Math.Min(c1, cols - (channels == 4 ? 0 : 2)), wideVectors, ref prefetch)
+                ? WarpPackedBilinear(src, outRow, rs, channels, g.Size, y, dy, x, dx, c0, Math.Min(c1, spillLimit), Math.Min(c1, cols - (channels == 4 ? 0 : 2)), c1, wideVectors, ref prefetch)
                 : WarpPackedNearest(src, outRow, rs, channels, g.Size, exact, c0, Math.Min(c1, spillLimit));
         }
 
@@ -177,7 +177,7 @@ internal static unsafe partial class WarpKernels
             }
         }
 
-        WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, c1, cols, packed, spillLimit);
+        WarpEdgeRun<T, TC, TMode, TSampler>(src, outRow, g, grid, exact, cval, r, c1, cols, packed, spillLimit, wideVectors);
     }
 
     /// <summary>
@@ -201,13 +201,17 @@ internal static unsafe partial class WarpKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WarpEdgeRun<T, TC, TMode, TSampler>(
-        T* src, float* outRow, in ImageGeometry g, in ExactRow exact, float cval, int cStart, int cEnd, bool packed, int spillLimit)
+        T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, in ExactRow exact, float cval, int r, int cStart, int cEnd, bool packed, int spillLimit, bool wideVectors)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
         where TSampler : struct, IPointSampler
     {
-        if (cStart < cEnd)
+        if (cStart < cEnd && HasVectorEdge<TMode, TSampler>(packed, wideVectors))
+        {
+            WarpEdgeRunAvx512<T, TC, TMode>(src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
+        }
+        else if (cStart < cEnd)
         {
             WarpEdgeRunCore<T, TC, TMode, TSampler>(src, outRow, g, exact, cval, cStart, cEnd, packed, spillLimit);
         }
