@@ -141,7 +141,7 @@ public sealed class GpuKernelCompilationTests
     /// difference: a shifted field would be garbage plans on a GPU only.
     /// </summary>
     [TestMethod]
-    [DataRow(typeof(Execution.SamplePlan))]
+    [DataRow(typeof(Memory.Execution.SamplePlan))]
     [DataRow(typeof(PixelMath.AffineCoefficients))]
     [DataRow(typeof(PixelMath.ImageExtremes))]
     [DataRow(typeof(StatisticsPartial))]
