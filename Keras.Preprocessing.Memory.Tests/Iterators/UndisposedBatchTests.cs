@@ -46,8 +46,10 @@ public sealed class UndisposedBatchTests
             _ = Next(it);
         }
 
-        // 400 without reuse; the slack's worth plus the held batch (and one a stack slot may keep) with it.
-        Assert.IsLessThanOrEqualTo((int)((8L << 20) / batchBytes) + 4, generator.Buffers.Allocations, "dropped batches come back, no fresh buffers");
+        // 400 without reuse; the slack's worth plus the held batch (and one a stack slot may keep) with it, and in a
+        // parallel test run two more: other tests' collections promote a held batch to gen 2, and the batch held at
+        // the full collection that brings it back is itself judged kept, back only at the next full one.
+        Assert.IsLessThanOrEqualTo((int)((8L << 20) / batchBytes) + 6, generator.Buffers.Allocations, "dropped batches come back, no fresh buffers");
         Assert.IsGreaterThanOrEqualTo(400 / ((int)((8L << 20) / batchBytes) + 2), generator.Buffers.Collections, "one collection per slack's worth");
     }
 
