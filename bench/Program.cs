@@ -10,7 +10,9 @@ using KerasMemory.Bench;
 // Usage: dotnet run -c Release --project bench [-- --quick] [--python PATH] [--reps N]
 //                                              [--cases 64x64,224x224,512x512,cifar,zca] [--no-rss]
 //        --profile NAME SECONDS [PREFETCH [WORKERS]] [--no-dispose]: ours alone, epochs in a loop (for perf record /
-//        dotnet-trace); --no-dispose drops each batch undisposed (the Keras idiom), and it prints GC counts and pauses.
+//        dotnet-trace); --no-dispose drops each batch undisposed (the Keras idiom), and it prints GC counts and pauses;
+//        --ab alternates the idiom and the disposing loop epoch by epoch and prints both medians (an A/B in one period);
+//        --dispose-late N disposes each batch N batches later (the idiom's buffer rotation without its collections).
 // Internal: --rss-child NAME COUNT [dispose] (one isolated epoch for the peak-RSS figure).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -22,17 +24,18 @@ if (options.RssChild is { } childCase)
 
 if (options.Profile is { } profile)
 {
-    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers, dispose: !options.NoDispose);
+    return Runners.Profile(profile.Case, profile.Seconds, profile.Prefetch, profile.Workers, dispose: !options.NoDispose, alternate: options.Alternate, disposeLate: options.DisposeLate);
 }
 
 return Harness.Run(options);
 
 /// <summary>Command-line options.</summary>
-internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile, bool NoDispose = false)
+internal sealed record Options(bool Quick, string Python, int? Reps, string[]? Cases, bool Rss, BenchCase? RssChild, (BenchCase Case, double Seconds, int Prefetch, int Workers)? Profile, bool NoDispose = false, bool Alternate = false, int DisposeLate = 0)
 {
     public static Options Parse(string[] args)
     {
-        bool quick = false, rss = true, noDispose = false;
+        bool quick = false, rss = true, noDispose = false, alternate = false;
+        int disposeLate = 0;
         string python = Environment.GetEnvironmentVariable("KERASMEMORY_BENCH_PYTHON") ?? "/usr/bin/python3";
         int? reps = null;
         string[]? cases = null;
@@ -44,6 +47,8 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
             {
                 case "--quick": quick = true; break;
                 case "--no-dispose": noDispose = true; break;
+                case "--ab": alternate = true; break;
+                case "--dispose-late": disposeLate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--no-rss": rss = false; break;
                 case "--python": python = args[++i]; break;
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -68,7 +73,7 @@ internal sealed record Options(bool Quick, string Python, int? Reps, string[]? C
             }
         }
 
-        return new Options(quick, python, reps, cases, rss, child, profile, noDispose);
+        return new Options(quick, python, reps, cases, rss, child, profile, noDispose, alternate, disposeLate);
     }
 }
 

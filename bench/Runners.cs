@@ -34,22 +34,35 @@ internal static unsafe class Runners
 
     /// <summary>
     /// <c>flow</c> as a training loop pulls it: one iterator, then next() batch after batch — as a Keras user writes
-    /// it (<paramref name="dispose"/> false: the batch is dropped, never disposed) or disposing each — whole epochs until <paramref name="minSeconds"/> have passed (or only <paramref name="batches"/> batches). The clock
+    /// it (<paramref name="dispose"/> false: the batch is dropped, never disposed) or disposing each — whole epochs until <paramref name="minSeconds"/> have passed (or only <paramref name="batches"/> batches).
+    /// <paramref name="disposeLate"/> disposes each batch that many batches later (a diagnostic: the idiom's rotation
+    /// through a slack's worth of buffers, which the cache feels, without its collections). The clock
     /// starts after flow() (as for Keras, whose flow() converts the data once) and stops at the last batch: batches
     /// a prefetching iterator had started beyond it are waited for off the clock and not counted.
     /// </summary>
     public static (double Seconds, long Images) Ours(
-        ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1, double minSeconds = 0, bool dispose = true)
+        ImageDataGenerator generator, NDArray x, NDArray y, int batch, int seed, int prefetch, int? batches = null, int workers = -1, double minSeconds = 0, bool dispose = true, int disposeLate = 0)
     {
         using var it = generator.flow(x, y, batch_size: batch, shuffle: true, seed: seed, workers: workers, prefetch: prefetch);
         int perEpoch = Math.Min(batches ?? it.len, it.len);
         long images = 0;
+        var late = new Queue<Batch>();
         var clock = Stopwatch.StartNew();
         do
         {
             for (int i = 0; i < perEpoch; i++)
             {
-                if (dispose)
+                if (disposeLate > 0)
+                {
+                    var b = it.next();
+                    images += b.Count;
+                    late.Enqueue(b);
+                    if (late.Count > disposeLate)
+                    {
+                        late.Dequeue().Dispose();
+                    }
+                }
+                else if (dispose)
                 {
                     using var b = it.next();
                     images += b.Count;
@@ -64,7 +77,13 @@ internal static unsafe class Runners
         }
         while (batches is null && clock.Elapsed.TotalSeconds < minSeconds);
 
-        return (clock.Elapsed.TotalSeconds, images);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        while (late.TryDequeue(out var b))
+        {
+            b.Dispose();
+        }
+
+        return (elapsed, images);
     }
 
     /// <summary>
@@ -171,33 +190,67 @@ internal static unsafe class Runners
         return 0;
     }
 
-    /// <summary>Ours alone, epoch after epoch for <paramref name="seconds"/>, printing img/s per epoch (a target for profilers).</summary>
-    public static int Profile(BenchCase c, double seconds, int prefetch, int workers, bool dispose = true)
+    /// <summary>
+    /// Ours alone, epoch after epoch for <paramref name="seconds"/>, printing img/s per epoch (a target for profilers).
+    /// <paramref name="alternate"/> switches between the idiom and the disposing loop every epoch and prints both
+    /// medians at the end: an A/B within one period, which a shared machine's changing load tilts less.
+    /// <paramref name="disposeLate"/>: see <see cref="Ours"/>.
+    /// </summary>
+    public static int Profile(BenchCase c, double seconds, int prefetch, int workers, bool dispose = true, bool alternate = false, int disposeLate = 0)
     {
         using var x = c.CreateImages();
         using var y = c.CreateLabels();
         var generator = SeedGenerator();
         var clock = Stopwatch.StartNew();
         using var self = Process.GetCurrentProcess();
+        var epochs = new Dictionary<bool, List<(double Rate, double CpuMicros)>> { [true] = [], [false] = [] };
         for (int epoch = 1; clock.Elapsed.TotalSeconds < seconds; epoch++)
         {
+            bool disposing = alternate ? epoch % 2 == 0 : dispose;
+
             // CPU time per image is the steadier figure on a shared machine: it ignores time spent descheduled.
             self.Refresh();
             var cpu = self.TotalProcessorTime;
             var pause = GC.GetTotalPauseDuration();
             int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
-            int poolCollections = generator.Buffers.Collections, poolAllocations = generator.Buffers.Allocations;
+            int poolCollections = generator.Buffers.Collections, poolFull = generator.Buffers.FullCollections, poolAllocations = generator.Buffers.Allocations;
             long faults = MinorFaults();
             var reclaim = generator.Buffers.ReclaimTime;
-            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers, dispose: dispose);
+            var (s, images) = Ours(generator, x, y, c.Batch, epoch, prefetch, workers: workers, dispose: disposing, disposeLate: disposing ? disposeLate : 0);
             self.Refresh();
             double cpuMicros = (self.TotalProcessorTime - cpu).TotalMicroseconds / images;
-            Console.WriteLine($"epoch {epoch}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img, GCs gen0/1/2 " +
+            epochs[disposing].Add((images / s, cpuMicros));
+            string mode = alternate ? disposing ? " disposed" : " idiom" : string.Empty;
+            Console.WriteLine($"epoch {epoch}{mode}: {images / s:N0} img/s, {cpuMicros:F1} CPU us/img, GCs gen0/1/2 " +
                 $"{GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, GC pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F1} ms, " +
-                $"pool collections {generator.Buffers.Collections - poolCollections}, new buffers {generator.Buffers.Allocations - poolAllocations}, page faults {MinorFaults() - faults}, reclaim {(generator.Buffers.ReclaimTime - reclaim).TotalMilliseconds:F1} ms of {s * 1000:F0} ms");
+                $"pool collections {generator.Buffers.Collections - poolCollections} ({generator.Buffers.FullCollections - poolFull} full), new buffers {generator.Buffers.Allocations - poolAllocations}, " +
+                $"page faults {MinorFaults() - faults}, reclaim {(generator.Buffers.ReclaimTime - reclaim).TotalMilliseconds:F1} ms of {s * 1000:F0} ms");
+        }
+
+        if (alternate && epochs[true].Count > 1 && epochs[false].Count > 1)
+        {
+            // The first epoch of each is warm-up (JIT tiers, first buffers): left out.
+            var (idiomRate, idiomCpu) = Medians(epochs[false].Skip(1));
+            var (disposedRate, disposedCpu) = Medians(epochs[true].Skip(1));
+            Console.WriteLine($"medians over {epochs[false].Count - 1}+{epochs[true].Count - 1} epochs: idiom {idiomRate:N0} img/s, {idiomCpu:F2} CPU us/img; " +
+                $"disposed{(disposeLate > 0 ? $" {disposeLate} batches late" : string.Empty)} {disposedRate:N0} img/s, {disposedCpu:F2} CPU us/img; " +
+                $"idiom/disposed {idiomRate / disposedRate:F3}x img/s, {idiomCpu / disposedCpu:F3}x CPU per image");
         }
 
         return 0;
+    }
+
+    private static (double Rate, double CpuMicros) Medians(IEnumerable<(double Rate, double CpuMicros)> epochs)
+    {
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            int mid = sorted.Length / 2;
+            return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        }
+
+        var all = epochs.ToArray();
+        return (Median(all.Select(e => e.Rate)), Median(all.Select(e => e.CpuMicros)));
     }
 
     /// <summary>Minor page faults of this process so far (/proc/self/stat field 10), or 0 off Linux.</summary>

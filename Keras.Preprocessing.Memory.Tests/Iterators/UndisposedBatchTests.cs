@@ -102,6 +102,28 @@ public sealed class UndisposedBatchTests
     }
 
     [TestMethod]
+    public void AfterACollectionTheBatchDroppedLastIsReusedFirst()
+    {
+        // Its buffer was written last, so it is the likeliest still in cache; the others were written up to a
+        // slack's worth of batches before. Buffers of 4 MiB: the slack is three of them, so the fourth rent collects
+        // (or finds them returned by finalizers, if another test's collection found them first: the order holds).
+        var pool = new BufferPool();
+        const int Length = 1 << 20;
+        var dropped = new List<float[]>();
+        for (int i = 0; i < 3; i++)
+        {
+            dropped.Add(RentAndDrop(pool, Length));
+        }
+
+        var reused = new[] { pool.Rent(Length), pool.Rent(Length), pool.Rent(Length) };
+
+        Assert.AreEqual(3, pool.Allocations, "the three dropped buffers came back");
+        Assert.AreSame(dropped[2], reused[0], "the buffer handed out last comes back first");
+        Assert.AreSame(dropped[1], reused[1]);
+        Assert.AreSame(dropped[0], reused[2]);
+    }
+
+    [TestMethod]
     public void DisposedBatchesReuseOneBuffer()
     {
         using var x = TestData.IndexedImages(64, rows: 16, cols: 16);
@@ -165,6 +187,16 @@ public sealed class UndisposedBatchTests
     {
         var batch = it.next();
         return (batch.x, batch.y);
+    }
+
+    /// <summary>A buffer rented and wrapped as a batch's array, which is dropped with this frame.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float[] RentAndDrop(BufferPool pool, int length)
+    {
+        var buffer = pool.Rent(length);
+        var array = pool.Wrap(buffer, [length]);
+        Assert.AreEqual((long)length, array.size);
+        return buffer;
     }
 
     /// <summary>next(), then two collections while its batch is held, which promote the batch to gen 2; then it is dropped.</summary>

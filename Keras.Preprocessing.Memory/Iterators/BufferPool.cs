@@ -24,11 +24,18 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// in the kernel and 3-10x slower than a reused buffer (docs/performance.md, issue 13). Left to itself the
 /// collector seldom runs (a batch is a few small managed objects plus memory it does not see), so once
 /// <see cref="Slack"/> bytes are out in undisposed batches beyond what was still live at the last check,
-/// renting runs a collection. It is a gen-0 collection while the batches are small: every batch dropped since
-/// the last one is still young, and clearing the weak handles needs no finalizer (NumSharp's own finalizers
-/// would release a dropped block only two collections later, from gen 1). The batch the caller holds at that
-/// moment survives into gen 1, so every few collections one is a gen-1 collection. Buffers the caller really
-/// keeps only raise the live mark, so a caller that holds many batches does not make every rent collect.
+/// renting runs a gen-1 collection (gen 1: the batch held at the previous one was promoted by it), and the
+/// buffers whose weak handles it cleared are free as soon as it returns, before any finalizer runs. Buffers the
+/// caller really keeps only raise the live mark, so a caller that holds many batches does not make every rent
+/// collect.
+/// </para>
+/// <para>
+/// What the idiom still costs beyond Dispose (issue 13, 64x64 and 32x32 batches) is mostly cache: a disposed
+/// batch's buffer is rewritten while still in L2, the idiom's rotate through a slack's worth of buffers written
+/// cold (7-9% more CPU per image, as much as disposing each batch 6-21 batches late). The collections cost
+/// 0.1-0.4 ms each however small the heap (the collector's code and data are cold by then): 1-4%. A smaller
+/// slack would keep buffers in cache but collect every batch or two, a larger one costs memory: 8 MiB
+/// balances them within the RSS bound. Renting takes the buffer written last first (see <see cref="Push"/>).
 /// </para>
 /// </remarks>
 internal sealed unsafe class BufferPool
@@ -46,7 +53,7 @@ internal sealed unsafe class BufferPool
 
     // Plain collections under one lock: the release action also runs on the finalizer thread, possibly while the
     // pool itself is being finalized, so nothing here may own finalizable state (ConcurrentBag's ThreadLocal does).
-    private readonly Dictionary<int, Stack<float[]>> _free = [];
+    private readonly Dictionary<int, List<IdleBuffer>> _free = [];
     private readonly List<Lease> _leases = [];
     private readonly Lock _gate = new();
 
@@ -56,6 +63,7 @@ internal sealed unsafe class BufferPool
     // Bytes in batches handed out and not yet returned; the outstanding bytes found live after the last collection.
     private long _outstanding;
     private long _liveMark;
+    private long _handedOut;
     private int _allocations;
     private long _reclaimTicks;
 
@@ -116,7 +124,7 @@ internal sealed unsafe class BufferPool
     {
         lock (_gate)
         {
-            Push(buffer);
+            Push(buffer, ++_handedOut);
         }
     }
 
@@ -135,6 +143,7 @@ internal sealed unsafe class BufferPool
         {
             lease.Handle = GCHandle.Alloc(release, GCHandleType.Weak);
             lease.Slot = _leases.Count;
+            lease.Written = ++_handedOut;
             _leases.Add(lease);
             _outstanding += lease.Bytes;
         }
@@ -250,21 +259,34 @@ internal sealed unsafe class BufferPool
         _leases.RemoveAt(_leases.Count - 1);
         _outstanding -= lease.Bytes;
         _liveMark = Math.Min(_liveMark, _outstanding);
-        Push(lease.Buffer);
+        Push(lease.Buffer, lease.Written);
     }
 
-    /// <summary>Under the gate: keeps as many buffers as one collection can hand back (the slack), else they would be dropped and their replacements faulted in afresh.</summary>
-    private void Push(float[] buffer)
+    /// <summary>
+    /// Under the gate: keeps as many buffers as one collection can hand back (the slack), else they would be dropped
+    /// and their replacements faulted in afresh. They are kept in the order they were last handed out (written),
+    /// whoever returns them (Dispose, the collecting renter, or a finalizer racing it), so renting takes the one
+    /// written last: the likeliest to be still in cache, where the others were written up to a slack's worth of
+    /// batches ago. Beyond the cap the coldest goes.
+    /// </summary>
+    private void Push(float[] buffer, long written)
     {
         long bytes = (long)buffer.Length * sizeof(float);
-        if (!_free.TryGetValue(buffer.Length, out var stack))
+        if (!_free.TryGetValue(buffer.Length, out var idle))
         {
-            _free[buffer.Length] = stack = new Stack<float[]>();
+            _free[buffer.Length] = idle = [];
         }
 
-        if (stack.Count < Math.Max(KeptPerLength, 2 + (SlackBytes(bytes) / bytes)))
+        int at = idle.Count;
+        while (at > 0 && idle[at - 1].Written > written)
         {
-            stack.Push(buffer);
+            at--;
+        }
+
+        idle.Insert(at, new IdleBuffer(buffer, written));
+        if (idle.Count > Math.Max(KeptPerLength, 2 + (SlackBytes(bytes) / bytes)))
+        {
+            idle.RemoveAt(0);
         }
     }
 
@@ -276,8 +298,20 @@ internal sealed unsafe class BufferPool
         }
     }
 
-    private float[]? TakeFree(int length) =>
-        _free.TryGetValue(length, out var stack) && stack.TryPop(out var buffer) ? buffer : null;
+    private float[]? TakeFree(int length)
+    {
+        if (!_free.TryGetValue(length, out var idle) || idle.Count == 0)
+        {
+            return null;
+        }
+
+        var buffer = idle[^1].Buffer;
+        idle.RemoveAt(idle.Count - 1);
+        return buffer;
+    }
+
+    /// <summary>A buffer in the pool, and when it was last handed out (a higher mark was written more recently).</summary>
+    private readonly record struct IdleBuffer(float[] Buffer, long Written);
 
     /// <summary>One wrapped buffer out with a caller: its release runs on Dispose, or from NumSharp's finalizer after the pool took it back.</summary>
     private sealed class Lease(BufferPool pool, float[] buffer)
@@ -286,6 +320,9 @@ internal sealed unsafe class BufferPool
         public readonly long Bytes = (long)buffer.Length * sizeof(float);
         public GCHandle Handle;
         public int Slot;
+
+        /// <summary>When the buffer was handed out, i.e. written (see <see cref="Push"/>).</summary>
+        public long Written;
         public int Released;
 
         /// <summary>Seen alive by a full collection: a gen-1 collection can never free it, and another full one is not asked for on its account.</summary>
