@@ -156,6 +156,7 @@ internal readonly struct ExactRow
     private readonly double _rowPartY, _rowPartX, _m01, _m11, _m02, _m12;
     private readonly int _colBase, _colSign;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ExactRow(in SamplingGrid grid, int r)
     {
         int warpedRow = grid.WarpedRow(r);
