@@ -138,7 +138,8 @@ public sealed class WarpFastPathTests
             Brightness: null);
     }
 
-    private static void Run(ImageArray source, SamplePlan[] plans, FillMode mode, float cval, int order, float[] output, bool wideVectors = true)
+    /// <summary>One CPU-engine warp of <paramref name="plans"/> into <paramref name="output"/> (also used by WarpBitIdentityTests).</summary>
+    internal static void Run(ImageArray source, SamplePlan[] plans, FillMode mode, float cval, int order, float[] output, bool wideVectors = true)
     {
         using var engine = new CpuAugmentationEngine(wideVectors: wideVectors);
         engine.Execute(

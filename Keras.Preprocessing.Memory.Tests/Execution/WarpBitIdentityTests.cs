@@ -96,7 +96,7 @@ public sealed class WarpBitIdentityTests
                 foreach (bool wide in new[] { true, false })
                 {
                     var output = new float[count * g.Size];
-                    Run(source, plans, mode, 0.5f, output, wide);
+                    WarpFastPathTests.Run(source, plans, mode, 0.5f, order: 1, output, wide);
                     for (int i = 0; i < count; i++)
                     {
                         var expected = Reference(values.AsSpan(plans[i].SourceIndex * g.Size, g.Size).ToArray(), g, plans[i].Grid, mode, 0.5f);
@@ -122,7 +122,7 @@ public sealed class WarpBitIdentityTests
             foreach (bool wide in new[] { true, false })
             {
                 var output = new float[g.Size];
-                Run(source, [plan], mode, -0.75f, output, wide);
+                WarpFastPathTests.Run(source, [plan], mode, -0.75f, order: 1, output, wide);
                 AssertBitIdentical(expected, output, $"{rows}x{cols}x{channels} {layout} {(bytes ? "uint8" : "float32")} {mode} wide {wide} {p}");
                 checkedImages++;
             }
@@ -172,22 +172,6 @@ public sealed class WarpBitIdentityTests
         var shape = g.IsChannelsFirst != 0 ? new Shape(count, g.Channels, g.Rows, g.Cols) : new Shape(count, g.Rows, g.Cols, g.Channels);
         var x = bytes ? new NDArray(raw, shape) : new NDArray(values, shape);
         return (ImageArray.Wrap(x, g.IsChannelsFirst != 0 ? DataFormat.ChannelsFirst : DataFormat.ChannelsLast), values);
-    }
-
-    private static void Run(ImageArray source, SamplePlan[] plans, FillMode mode, float cval, float[] output, bool wideVectors)
-    {
-        using var engine = new CpuAugmentationEngine(wideVectors: wideVectors);
-        engine.Execute(
-            new AugmentationRequest
-            {
-                Source = source,
-                Plans = plans,
-                FillMode = mode,
-                Cval = cval,
-                InterpolationOrder = 1,
-                Standardization = Standardization.None,
-            },
-            output);
     }
 
     /// <summary>Each output pixel of an order-1 warp from its definition (see the class summary).</summary>
