@@ -12,6 +12,15 @@ namespace Keras.Preprocessing.Memory.Tests.Iterators;
 [DoNotParallelize] // counts the process's collections and the pool's new buffers, which other tests' collections and thread-pool load change
 public sealed class UndisposedBatchTests
 {
+    /// <summary>A 64x64x3 float32 batch of 32 (1.5 MiB), the size most tests here use.</summary>
+    private const long BatchBytes = 32L * 64 * 64 * 3 * sizeof(float);
+
+    /// <summary>The pool's slack: undisposed bytes it lets out before asking the collector (8 MiB).</summary>
+    private const long Slack = 8L << 20;
+
+    /// <summary>How many whole 64x64 batches fit in the slack.</summary>
+    private const int SlackBuffers = (int)(Slack / BatchBytes);
+
     [TestMethod]
     public void DroppedBatchesAreReusedSoMemoryStaysBounded()
     {
@@ -19,7 +28,6 @@ public sealed class UndisposedBatchTests
         using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
         var generator = new ImageDataGenerator(rotation_range: 10);
         using var it = generator.flow(x, batch_size: 32, seed: 3);
-        long batchBytes = 32L * 64 * 64 * 3 * sizeof(float);
         for (int i = 0; i < 400; i++)
         {
             var (xb, _) = Next(it);
@@ -28,7 +36,7 @@ public sealed class UndisposedBatchTests
 
         Assert.IsGreaterThan(0, generator.Buffers.Collections, "the pool asked the collector for dropped batches");
         Assert.IsLessThanOrEqualTo(
-            (8L << 20) + (4 * batchBytes),
+            Slack + (4 * BatchBytes),
             generator.Buffers.OutstandingBytes,
             $"undisposed bytes stay bounded: {generator.Buffers.OutstandingBytes >> 20} MiB out");
     }
@@ -41,15 +49,14 @@ public sealed class UndisposedBatchTests
         using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
         var generator = new ImageDataGenerator(rotation_range: 10);
         using var it = generator.flow(x, batch_size: 32, seed: 3);
-        long batchBytes = 32L * 64 * 64 * 3 * sizeof(float);
         for (int i = 0; i < 400; i++)
         {
             _ = Next(it);
         }
 
         // 400 without reuse; the slack's worth plus the held batch (and one a stack slot may keep) with it.
-        Assert.IsLessThanOrEqualTo((int)((8L << 20) / batchBytes) + 4, generator.Buffers.Allocations, $"dropped batches come back, no fresh buffers ({Counters(generator)})");
-        Assert.IsGreaterThanOrEqualTo(400 / ((int)((8L << 20) / batchBytes) + 2), generator.Buffers.Collections, "one collection per slack's worth");
+        Assert.IsLessThanOrEqualTo(SlackBuffers + 4, generator.Buffers.Allocations, $"dropped batches come back, no fresh buffers ({Counters(generator)})");
+        Assert.IsGreaterThanOrEqualTo(400 / (SlackBuffers + 2), generator.Buffers.Collections, "one collection per slack's worth");
     }
 
     [TestMethod]
@@ -61,7 +68,6 @@ public sealed class UndisposedBatchTests
         using var x = TestData.IndexedImages(64, rows: 64, cols: 64);
         var generator = new ImageDataGenerator(rotation_range: 10);
         using var it = generator.flow(x, batch_size: 32, seed: 3);
-        long batchBytes = 32L * 64 * 64 * 3 * sizeof(float);
         int promoted = 0;
         for (int i = 0; i < 300; i++)
         {
@@ -76,9 +82,8 @@ public sealed class UndisposedBatchTests
             }
         }
 
-        int slackBuffers = (int)((8L << 20) / batchBytes);
         // (Whether the pool ran the full collections or, in a busy test process, someone else did, is not asserted.)
-        Assert.IsLessThanOrEqualTo(slackBuffers + 6, generator.Buffers.Allocations, $"{promoted} batches promoted to gen 2 came back ({Counters(generator)})");
+        Assert.IsLessThanOrEqualTo(SlackBuffers + 6, generator.Buffers.Allocations, $"{promoted} batches promoted to gen 2 came back ({Counters(generator)})");
     }
 
     [TestMethod]

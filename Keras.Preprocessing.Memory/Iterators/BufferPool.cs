@@ -67,8 +67,9 @@ internal sealed unsafe class BufferPool
     private int _allocations;
     private long _reclaimTicks;
 
-    // Bytes of old (gen-2) undisposed batches that no full collection has judged yet before renting runs one;
-    // doubled each time a full collection hands nothing back (a caller keeping its batches), reset when one does.
+    // Bytes of old (gen-2) undisposed batches that no full collection has judged yet before renting runs one (at
+    // least one buffer's worth); doubled when a slack's worth of old batches survives a full collection (a caller
+    // keeping its batches), back to one buffer when fewer do.
     private long _fullTrigger;
 
     /// <summary>Bytes of batch buffers handed out and not yet back (tests, diagnostics).</summary>
@@ -183,7 +184,6 @@ internal sealed unsafe class BufferPool
         }
 
         bool full = oldBytes >= Math.Max(bytes, _fullTrigger);
-
         if (full)
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true);
