@@ -13,50 +13,61 @@ internal static unsafe partial class WarpKernels
 {
     /// <summary>
     /// AVX-512 form of <see cref="WarpPackedBilinear"/>: coordinates of eight pixels per step in double lanes, then four
-    /// pixels per 16-lane vector (a pixel's 4 lanes each), the same lane-wise <see cref="Taps.Blend"/> steps. With 3
-    /// channels the lanes are compacted before the store, whose last 4 lanes spill into the next two output pixels
-    /// (written after), so groups of eight go up to <paramref name="wideEnd"/>, which keeps two pixels of the row
-    /// beyond the last group. The last group, up to <paramref name="end"/> (the interior's end), stores under a mask:
-    /// short rows (small images) then need no narrower loop for their last pixels.
+    /// pixels per 16-lane vector, the same lane-wise <see cref="Taps.Blend"/> steps. With 3 channels the four pixels
+    /// fill lanes 0-11 and the store's last 4 lanes spill into the next two output pixels (written after), so groups
+    /// of eight go up to <paramref name="wideEnd"/>, which keeps two pixels of the row beyond the last group. The last
+    /// group, up to <paramref name="end"/> (the interior's end), stores under a mask: short rows (small images) then
+    /// need no narrower loop for their last pixels.
     /// </summary>
+    /// <remarks>
+    /// The coordinate of pixel c is the double <c>y + c·dy</c> of the scalar loop: <c>c</c> is held as exact
+    /// integer-valued doubles stepped by 8.0. Interior coordinates are non-negative, so truncation is the floor;
+    /// kept as doubles, the tap's element offset <c>⌊y⌋·rs + ⌊x⌋·ps</c> is exact (below 2^31) and the weight
+    /// <c>(float)(y - ⌊y⌋)</c> is the scalar loop's, with one conversion to int per pixel instead of three.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, int wideEnd, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
-        var lanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        var cc = Vector512.Create((double)c) + Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        var eight = Vector512.Create(8.0);
         Vector512<double> y0 = Vector512.Create(y), x0 = Vector512.Create(x), vdy = Vector512.Create(dy), vdx = Vector512.Create(dx);
+        Vector512<double> rowStride = Vector512.Create((double)rs), pixelStride = Vector512.Create((double)channels);
+
         // float32 reads a pixel's two taps on a source row with one 8-lane load (both fit: 6 or 8 values), which
         // reaches 4 - channels values further than two 4-lane loads.
         bool paired = typeof(T) == typeof(float);
-        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(paired ? lastTopLeft + channels - 4 : lastTopLeft);
+        var limit = Vector512.Create((double)(paired ? lastTopLeft + channels - 4 : lastTopLeft));
 
-        // Lane k of a 4-pixel vector belongs to pixel k / 4: these spread per-pixel weights over the pixel's lanes.
-        var spreadLow = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        // Paired, pixel k of a group of four owns lanes [k·channels, (k+1)·channels): with 3 channels lanes 12-15
+        // repeat pixel 3 and are overwritten by the next group (or masked). 4-lane loads (uint8) put pixel k at lanes
+        // 4k..4k+3, compacted to 3k..3k+2 before the store. These spread per-pixel weights over a pixel's lanes.
+        var spreadLow = channels == 3 && paired
+            ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
+            : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
         var spreadHigh = spreadLow + Vector512.Create(4);
-        var compact = channels == 3
-            ? Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15)
-            : Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
         // Paired loads: pixel k's 8 values sit at lanes 8k..8k+7 of two 16-lane vectors (pixels 0-1, then 2-3); these
-        // pick each pixel's left tap (lanes 0-3 of its 8) and right tap (lanes from `channels` on) into 4-lane slots.
-        var pickLeft = Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        // pick each pixel's left tap (its first `channels` values) and right tap (the next `channels`) into its lanes.
+        var pickLeft = channels == 3
+            ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
+            : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
         var pickRight = pickLeft + Vector512.Create(channels);
+
+        var compact = Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15);
+        bool compacted = channels == 3 && !paired;
 
         // The pixels' offsets go through memory: eight loads are cheaper than eight lane extracts, which compete
         // for the two ports that run the 16-lane arithmetic.
         int* at = stackalloc int[8];
-        var pixelLanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var pixelLanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
         var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var allLanes = Vector512<int>.AllBitsSet;
         while (c < end)
         {
-            var cc = Vector512.Create((double)c) + lanes;
             var yy = y0 + (cc * vdy);
             var xx = x0 + (cc * vdx);
-            var iy = Avx512F.ConvertToVector256Int32WithTruncation(yy);
-            var ix = Avx512F.ConvertToVector256Int32WithTruncation(xx);
-            var wy = Avx512F.ConvertToVector256Single(yy - Avx512F.ConvertToVector512Double(iy)).ToVector512Unsafe();
-            var wx = Avx512F.ConvertToVector256Single(xx - Avx512F.ConvertToVector512Double(ix)).ToVector512Unsafe();
+            var iy = Vector512.Truncate(yy);
+            var ix = Vector512.Truncate(xx);
             var offsets = (iy * rowStride) + (ix * pixelStride);
 
             // The last group: lanes past the interior (whose coordinates may lie anywhere) read pixel 0, and are not stored.
@@ -64,49 +75,62 @@ internal static unsafe partial class WarpKernels
             int count = full ? 8 : Math.Min(8, end - c);
             if (!full)
             {
-                offsets &= Vector256.LessThan(pixelLanes, Vector256.Create(count));
+                offsets = Vector512.ConditionalSelect(Vector512.LessThan(pixelLanes, Vector512.Create((double)count)), offsets, Vector512<double>.Zero);
             }
 
-            if (Vector256.GreaterThanAny(offsets, limit))
+            if (Vector512.GreaterThanAny(offsets, limit))
             {
                 break;
             }
 
+            var wy = Avx512F.ConvertToVector256Single(yy - iy).ToVector512Unsafe();
+            var wx = Avx512F.ConvertToVector256Single(xx - ix).ToVector512Unsafe();
+            Avx512F.ConvertToVector256Int32WithTruncation(offsets).Store(at);
             prefetch.Step();
-            offsets.Store(at);
             float* o = outRow + (c * channels);
-            var store = full ? allLanes : Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count, 4) * channels));
-            if (paired)
+            if (full)
             {
-                BlendFourPaired((float*)src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, pickLeft, pickRight, store);
+                BlendGroup<T>(src, at, o, rs, channels, wy, wx, spreadLow, spreadHigh, pickLeft, pickRight, compact, compacted, false, default, default);
             }
             else
             {
-                BlendFour(src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, store);
-            }
-
-            if (count > 4)
-            {
-                store = full ? allLanes : Vector512.LessThan(laneIndex, Vector512.Create((count - 4) * channels));
-                if (paired)
-                {
-                    BlendFourPaired((float*)src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, pickLeft, pickRight, store);
-                }
-                else
-                {
-                    BlendFour(src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, store);
-                }
+                var storeLow = Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count, 4) * channels)).AsSingle();
+                var storeHigh = Vector512.LessThan(laneIndex, Vector512.Create(Math.Max(count - 4, 0) * channels)).AsSingle();
+                BlendGroup<T>(src, at, o, rs, channels, wy, wx, spreadLow, spreadHigh, pickLeft, pickRight, compact, compacted, true, storeLow, storeHigh);
             }
 
             c += count;
+            cc += eight;
         }
 
         return c;
     }
 
-    /// <summary>Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector; <paramref name="offsets"/> are their top-left taps; the lanes set in <paramref name="store"/> are stored.</summary>
+    /// <summary>Eight pixels as two <see cref="BlendFour"/>/<see cref="BlendFourPaired"/>: all lanes, or (<paramref name="masked"/>) those set in the store masks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlendFour<T>(T* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> store)
+    private static void BlendGroup<T>(
+        T* src, int* at, float* o, int rs, int channels, Vector512<float> wy, Vector512<float> wx, Vector512<int> spreadLow, Vector512<int> spreadHigh,
+        Vector512<int> pickLeft, Vector512<int> pickRight, Vector512<int> compact, bool compacted, bool masked, Vector512<float> storeLow, Vector512<float> storeHigh)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            BlendFourPaired((float*)src, at, o, rs, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), pickLeft, pickRight, masked, storeLow);
+            BlendFourPaired((float*)src, at + 4, o + (4 * channels), rs, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), pickLeft, pickRight, masked, storeHigh);
+        }
+        else
+        {
+            BlendFour(src, at, o, rs, channels, Avx512F.PermuteVar16x32(wy, spreadLow), Avx512F.PermuteVar16x32(wx, spreadLow), compact, compacted, masked, storeLow);
+            BlendFour(src, at + 4, o + (4 * channels), rs, channels, Avx512F.PermuteVar16x32(wy, spreadHigh), Avx512F.PermuteVar16x32(wx, spreadHigh), compact, compacted, masked, storeHigh);
+        }
+    }
+
+    /// <summary>
+    /// Four pixels' <see cref="Taps.Blend"/> in one 16-lane vector (4-lane loads, pixel k at lanes 4k..4k+3, compacted
+    /// to 3k..3k+2 for 3 channels); <paramref name="offsets"/> are their top-left taps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendFour<T>(T* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, bool compacted, bool masked, Vector512<float> store)
         where T : unmanaged
     {
         T* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
@@ -117,16 +141,17 @@ internal static unsafe partial class WarpKernels
         var top = topLeft + (colWeight * (topRight - topLeft));
         var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
         var v = top + (rowWeight * (bottom - top));
-        Avx512F.MaskStore(o, store.AsSingle(), ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v);
+        StoreLanes(o, compacted ? Avx512F.PermuteVar16x32(v, compact) : v, masked, store);
     }
 
     /// <summary>
     /// <see cref="BlendFour"/> for float32 with one 8-lane load per pixel and source row (its left and right taps
-    /// together), sorted into the 4-lane slots by two-source permutes: half the loads, the same lanes and steps.
+    /// together), sorted into the pixels' lanes by two-source permutes: half the loads, the same lanes and steps,
+    /// and with 3 channels no compaction (the picks place pixel k at lanes 3k..3k+2).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BlendFourPaired(
-        float* src, int* offsets, float* o, int rs, int ps, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> compact, Vector512<int> pickLeft, Vector512<int> pickRight, Vector512<int> store)
+        float* src, int* offsets, float* o, int rs, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> pickLeft, Vector512<int> pickRight, bool masked, Vector512<float> store)
     {
         float* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
         var top01 = Load8x2(p0, p1);
@@ -139,8 +164,21 @@ internal static unsafe partial class WarpKernels
         var bottomRight = Avx512F.PermuteVar16x32x2(bottom01, pickRight, bottom23);
         var top = topLeft + (colWeight * (topRight - topLeft));
         var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
-        var v = top + (rowWeight * (bottom - top));
-        Avx512F.MaskStore(o, store.AsSingle(), ps == 3 ? Avx512F.PermuteVar16x32(v, compact) : v);
+        StoreLanes(o, top + (rowWeight * (bottom - top)), masked, store);
+    }
+
+    /// <summary>All 16 lanes (a full group), or those set in <paramref name="store"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLanes(float* o, Vector512<float> v, bool masked, Vector512<float> store)
+    {
+        if (masked)
+        {
+            Avx512F.MaskStore(o, store, v);
+        }
+        else
+        {
+            v.Store(o);
+        }
     }
 
     /// <summary>Eight floats at each of two addresses, as 16 lanes (built from the lower half, no old register value).</summary>
