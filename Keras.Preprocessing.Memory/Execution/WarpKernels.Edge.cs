@@ -44,28 +44,16 @@ internal static unsafe partial class WarpKernels
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
     {
+        if (typeof(T) == typeof(float))
+        {
+            WarpEdgeRunPairedAvx512<TC, TMode>((float*)src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
+            return;
+        }
+
         bool constant = typeof(TMode) == typeof(ConstantMode);
         int channels = TC.Resolve(g.Channels);
-        int rs = g.RowStride, rows = g.Rows, cols = g.Cols;
-        int lastLoad = g.Size - 4;
-
-        // ExactRow's terms: input row = (r'·M00 + c'·M01) + M02 with c' = ColFlipBase + c·ColFlipSign.
-        int warpedRow = grid.WarpedRow(r);
-        Vector512<double> rowPartY = Vector512.Create(warpedRow * grid.M00), rowPartX = Vector512.Create(warpedRow * grid.M10);
-        Vector512<double> m01 = Vector512.Create(grid.M01), m11 = Vector512.Create(grid.M11), m02 = Vector512.Create(grid.M02), m12 = Vector512.Create(grid.M12);
-        Vector256<int> colBase = Vector256.Create(grid.ColFlipBase), colSign = Vector256.Create(grid.ColFlipSign);
-        var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-
-        var zero = Vector256<int>.Zero;
-        Vector256<int> lastRow = Vector256.Create(rows - 1), lastCol = Vector256.Create(cols - 1);
-        Vector256<int> rowStride = Vector256.Create(rs), pixelStride = Vector256.Create(channels), limit = Vector256.Create(lastLoad);
-        Vector512<double> belowRows = Vector512.Create(-1.0), aboveRows = Vector512.Create((double)rows);
-        Vector512<double> belowCols = Vector512.Create(-1.0), aboveCols = Vector512.Create((double)cols);
-        Vector512<double> lastRowD = Vector512.Create((double)(rows - 1)), lastColD = Vector512.Create((double)(cols - 1));
-
-        // constant's folded second tap at exactly n-1: "mirror" maps n to n-2 (to 0 when n is 1).
-        Vector256<int> rowFold = Vector256.Create(rows > 1 ? rows - 2 : 0), colFold = Vector256.Create(cols > 1 ? cols - 2 : 0);
-
+        var mapper = new EdgeTapMapper<TMode>(g, grid, r);
+        Vector256<int> rowStride = Vector256.Create(g.RowStride), pixelStride = Vector256.Create(channels), limit = Vector256.Create(g.Size - 4);
         var spreadLow = Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
         var spreadHigh = spreadLow + Vector512.Create(4);
         var compact = channels == 3
@@ -73,7 +61,6 @@ internal static unsafe partial class WarpKernels
             : Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         var fill = Vector512.Create(cval);
-        var intRange = Vector512.Create(2147483647.0);
 
         // The taps' offsets go through memory (loads are cheaper than lane extracts; see WarpPackedBilinearAvx512).
         int* at = stackalloc int[32];
@@ -81,54 +68,17 @@ internal static unsafe partial class WarpKernels
         for (int c = cStart; c < cEnd; c += 8)
         {
             int count = Math.Min(8, cEnd - c);
-            var active = Vector256.LessThan(lanes, Vector256.Create(count));
-            var warpedCol = colBase + ((Vector256.Create(c) + lanes) * colSign);
-            var wc = Avx512F.ConvertToVector512Double(warpedCol);
-            var y = (rowPartY + (wc * m01)) + m02;
-            var x = (rowPartX + (wc * m11)) + m12;
-
-            // Coordinates beyond the int range, inf or NaN (a degenerate matrix): the scalar rules, whose long taps
-            // saturate and overflow there.
-            if (!Vector512.LessThanAll(Avx512F.Max(Vector512.Abs(y), Vector512.Abs(x)), intRange))
+            if (!mapper.Map(c, count, out var taps))
             {
                 WarpEdgeRunCore<T, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, c + count, true, spillLimit);
                 continue;
             }
 
-            var fy = Vector512.Floor(y);
-            var fx = Vector512.Floor(x);
-            var wy = Avx512F.ConvertToVector256Single(y - fy).ToVector512Unsafe();
-            var wx = Avx512F.ConvertToVector256Single(x - fx).ToVector512Unsafe();
-            var iy = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Min(Avx512F.Max(fy, belowRows), aboveRows));
-            var ix = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Min(Avx512F.Max(fx, belowCols), aboveCols));
-            Vector256<int> row0, row1, col0, col1, outside;
-            if (constant)
-            {
-                // Outside [0, n-1] on either axis: the pixel is cval (the lanes' taps are set to 0, a safe read).
-                var outsideD = Vector512.LessThan(y, Vector512<double>.Zero) | Vector512.GreaterThan(y, lastRowD)
-                    | Vector512.LessThan(x, Vector512<double>.Zero) | Vector512.GreaterThan(x, lastColD);
-                outside = Avx512F.ConvertToVector256Int32(outsideD.AsInt64());
-                row0 = Vector256.AndNot(iy, outside);
-                col0 = Vector256.AndNot(ix, outside);
-                var nextRow = iy + Vector256<int>.One;
-                var nextCol = ix + Vector256<int>.One;
-                row1 = Vector256.AndNot(Vector256.ConditionalSelect(Vector256.GreaterThan(nextRow, lastRow), rowFold, nextRow), outside);
-                col1 = Vector256.AndNot(Vector256.ConditionalSelect(Vector256.GreaterThan(nextCol, lastCol), colFold, nextCol), outside);
-            }
-            else
-            {
-                outside = zero;
-                row0 = Vector256.Min(Vector256.Max(iy, zero), lastRow);
-                row1 = Vector256.Min(Vector256.Max(iy + Vector256<int>.One, zero), lastRow);
-                col0 = Vector256.Min(Vector256.Max(ix, zero), lastCol);
-                col1 = Vector256.Min(Vector256.Max(ix + Vector256<int>.One, zero), lastCol);
-            }
-
             // Lanes past the run read pixel 0 (their results are not stored).
-            var topLeft = Vector256.BitwiseAnd((row0 * rowStride) + (col0 * pixelStride), active);
-            var topRight = Vector256.BitwiseAnd((row0 * rowStride) + (col1 * pixelStride), active);
-            var bottomLeft = Vector256.BitwiseAnd((row1 * rowStride) + (col0 * pixelStride), active);
-            var bottomRight = Vector256.BitwiseAnd((row1 * rowStride) + (col1 * pixelStride), active);
+            var topLeft = Vector256.BitwiseAnd((taps.Row0 * rowStride) + (taps.Col0 * pixelStride), taps.Active);
+            var topRight = Vector256.BitwiseAnd((taps.Row0 * rowStride) + (taps.Col1 * pixelStride), taps.Active);
+            var bottomLeft = Vector256.BitwiseAnd((taps.Row1 * rowStride) + (taps.Col0 * pixelStride), taps.Active);
+            var bottomRight = Vector256.BitwiseAnd((taps.Row1 * rowStride) + (taps.Col1 * pixelStride), taps.Active);
             if (Vector256.GreaterThanAny(Vector256.Max(Vector256.Max(topLeft, topRight), Vector256.Max(bottomLeft, bottomRight)), limit))
             {
                 WarpEdgeRunCore<T, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, c + count, true, spillLimit);
@@ -140,14 +90,14 @@ internal static unsafe partial class WarpKernels
             bottomLeft.Store(at + 16);
             bottomRight.Store(at + 24);
             float* o = outRow + (c * channels);
-            var outsideLanes = outside.ToVector512Unsafe().AsSingle();
+            var outsideLanes = taps.Outside.ToVector512Unsafe().AsSingle();
             BlendFourCorners(
                 src,
                 at,
                 o,
                 channels,
-                Avx512F.PermuteVar16x32(wy, spreadLow),
-                Avx512F.PermuteVar16x32(wx, spreadLow),
+                Avx512F.PermuteVar16x32(taps.RowWeight, spreadLow),
+                Avx512F.PermuteVar16x32(taps.ColWeight, spreadLow),
                 compact,
                 constant ? Avx512F.PermuteVar16x32(outsideLanes, spreadLow) : outsideLanes,
                 fill,
@@ -159,13 +109,216 @@ internal static unsafe partial class WarpKernels
                     at + 4,
                     o + (4 * channels),
                     channels,
-                    Avx512F.PermuteVar16x32(wy, spreadHigh),
-                    Avx512F.PermuteVar16x32(wx, spreadHigh),
+                    Avx512F.PermuteVar16x32(taps.RowWeight, spreadHigh),
+                    Avx512F.PermuteVar16x32(taps.ColWeight, spreadHigh),
                     compact,
                     constant ? Avx512F.PermuteVar16x32(outsideLanes, spreadHigh) : outsideLanes,
                     fill,
                     Vector512.LessThan(laneIndex, Vector512.Create((count - 4) * channels)));
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WarpEdgeRunAvx512{T, TC, TMode}"/> for float32 with one 8-lane load per pixel and tap row, as the
+    /// interior's <see cref="BlendFourPaired"/>: a pixel's two tap columns are the same or neighbours, so one window
+    /// of 8 values, starting at the lower of the two and moved back from the image's end when it would pass it,
+    /// holds both; each pixel picks its left and right values at their offsets in its window. An image of fewer than
+    /// 8 values goes to the scalar run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WarpEdgeRunPairedAvx512<TC, TMode>(float* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, in ExactRow exact, float cval, int r, int cStart, int cEnd, int spillLimit)
+        where TC : struct, IChannelCount
+        where TMode : struct, IBoundaryMode
+    {
+        int channels = TC.Resolve(g.Channels);
+        int lastWindow = g.Size - 8;
+        if (lastWindow < 0)
+        {
+            WarpEdgeRunCore<float, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, cStart, cEnd, true, spillLimit);
+            return;
+        }
+
+        var mapper = new EdgeTapMapper<TMode>(g, grid, r);
+        var fill = Vector512.Create(cval);
+        var rowStride = Vector256.Create(g.RowStride);
+        var pixelStride = Vector256.Create(channels);
+        var last = Vector256.Create(lastWindow);
+
+        // Pixel k of four owns lanes [k·channels, (k+1)·channels) (3 channels: lanes 12-15 repeat pixel 3); its
+        // window is lanes 8k..8k+7 of the two loads (pixels 0-1, then 2-3).
+        var spread = channels == 3
+            ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
+            : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        var pick = channels == 3
+            ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
+            : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        int* at = stackalloc int[16];
+        for (int c = cStart; c < cEnd; c += 8)
+        {
+            int count = Math.Min(8, cEnd - c);
+            if (!mapper.Map(c, count, out var taps))
+            {
+                WarpEdgeRunCore<float, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, c + count, true, spillLimit);
+                continue;
+            }
+
+            // Windows of lanes past the run (and of constant's outside pixels) start at 0 with no offset: a safe read.
+            var keep = Vector256.AndNot(taps.Active, taps.Outside);
+            var firstCol = Vector256.Min(taps.Col0, taps.Col1);
+            var colPart = firstCol * pixelStride;
+            var top = ((taps.Row0 * rowStride) + colPart) & keep;
+            var bottom = ((taps.Row1 * rowStride) + colPart) & keep;
+            var topStart = Vector256.Min(top, last);
+            var bottomStart = Vector256.Min(bottom, last);
+            topStart.Store(at);
+            bottomStart.Store(at + 8);
+
+            // A tap's offset in its window: the window's shift back from the image's end, plus one pixel for the
+            // higher of the two columns.
+            var leftStep = Vector256.GreaterThan(taps.Col0, firstCol) & pixelStride;
+            var rightStep = Vector256.GreaterThan(taps.Col1, firstCol) & pixelStride;
+            var topShift = top - topStart;
+            var bottomShift = bottom - bottomStart;
+            var topLeft = (topShift + leftStep).ToVector512Unsafe();
+            var topRight = (topShift + rightStep).ToVector512Unsafe();
+            var bottomLeft = (bottomShift + leftStep).ToVector512Unsafe();
+            var bottomRight = (bottomShift + rightStep).ToVector512Unsafe();
+            var outside = taps.Outside.ToVector512Unsafe();
+            float* o = outRow + (c * channels);
+            for (int half = 0; half < 2 && half * 4 < count; half++)
+            {
+                var lanes = spread + Vector512.Create(half * 4);
+                int* w = at + (half * 4);
+                var top01 = Load8x2(src + w[0], src + w[1]);
+                var top23 = Load8x2(src + w[2], src + w[3]);
+                var bottom01 = Load8x2(src + w[8], src + w[9]);
+                var bottom23 = Load8x2(src + w[10], src + w[11]);
+                var tl = Avx512F.PermuteVar16x32x2(top01, pick + Avx512F.PermuteVar16x32(topLeft, lanes), top23);
+                var tr = Avx512F.PermuteVar16x32x2(top01, pick + Avx512F.PermuteVar16x32(topRight, lanes), top23);
+                var bl = Avx512F.PermuteVar16x32x2(bottom01, pick + Avx512F.PermuteVar16x32(bottomLeft, lanes), bottom23);
+                var br = Avx512F.PermuteVar16x32x2(bottom01, pick + Avx512F.PermuteVar16x32(bottomRight, lanes), bottom23);
+                var colWeight = Avx512F.PermuteVar16x32(taps.ColWeight, lanes);
+                var upper = tl + (colWeight * (tr - tl));
+                var lower = bl + (colWeight * (br - bl));
+                var v = upper + (Avx512F.PermuteVar16x32(taps.RowWeight, lanes) * (lower - upper));
+                if (typeof(TMode) == typeof(ConstantMode))
+                {
+                    v = Vector512.ConditionalSelect(Avx512F.PermuteVar16x32(outside, lanes).AsSingle(), fill, v);
+                }
+
+                Avx512F.MaskStore(o + (half * 4 * channels), Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count - (half * 4), 4) * channels)).AsSingle(), v);
+            }
+        }
+    }
+
+    /// <summary>Eight boundary pixels' taps as <see cref="EdgeTapMapper{TMode}.Map"/> gives them: tap rows and columns, weights, and the lanes set.</summary>
+    private readonly struct EdgeTaps(Vector256<int> row0, Vector256<int> row1, Vector256<int> col0, Vector256<int> col1, Vector256<int> outside, Vector256<int> active, Vector512<float> rowWeight, Vector512<float> colWeight)
+    {
+        public readonly Vector256<int> Row0 = row0, Row1 = row1, Col0 = col0, Col1 = col1;
+
+        /// <summary>constant: pixels outside [0, n-1] on either axis (cval; their taps are 0).</summary>
+        public readonly Vector256<int> Outside = outside;
+
+        /// <summary>The run's pixels (lanes past it have taps 0 and are not stored).</summary>
+        public readonly Vector256<int> Active = active;
+
+        /// <summary>The weights in lanes 0-7.</summary>
+        public readonly Vector512<float> RowWeight = rowWeight, ColWeight = colWeight;
+    }
+
+    /// <summary>
+    /// <see cref="Taps.Compute{TMode, TSampler}"/> for <see cref="LinearSampler"/> on eight pixels of one output row in
+    /// double lanes, for the modes <see cref="HasVectorEdge{TMode, TSampler}"/> takes (see <see cref="WarpEdgeRunAvx512{T, TC, TMode}"/>).
+    /// </summary>
+    private readonly struct EdgeTapMapper<TMode>
+        where TMode : struct, IBoundaryMode
+    {
+        private readonly Vector512<double> _rowPartY, _rowPartX, _m01, _m11, _m02, _m12;
+        private readonly Vector256<int> _colBase, _colSign, _lastRow, _lastCol, _rowFold, _colFold;
+        private readonly Vector512<double> _aboveRows, _aboveCols, _lastRowD, _lastColD;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public EdgeTapMapper(in ImageGeometry g, in SamplingGrid grid, int r)
+        {
+            // ExactRow's terms: input row = (r'·M00 + c'·M01) + M02 with c' = ColFlipBase + c·ColFlipSign.
+            int warpedRow = grid.WarpedRow(r);
+            _rowPartY = Vector512.Create(warpedRow * grid.M00);
+            _rowPartX = Vector512.Create(warpedRow * grid.M10);
+            _m01 = Vector512.Create(grid.M01);
+            _m11 = Vector512.Create(grid.M11);
+            _m02 = Vector512.Create(grid.M02);
+            _m12 = Vector512.Create(grid.M12);
+            _colBase = Vector256.Create(grid.ColFlipBase);
+            _colSign = Vector256.Create(grid.ColFlipSign);
+            _lastRow = Vector256.Create(g.Rows - 1);
+            _lastCol = Vector256.Create(g.Cols - 1);
+            _aboveRows = Vector512.Create((double)g.Rows);
+            _aboveCols = Vector512.Create((double)g.Cols);
+            _lastRowD = Vector512.Create((double)(g.Rows - 1));
+            _lastColD = Vector512.Create((double)(g.Cols - 1));
+
+            // constant's folded second tap at exactly n-1: "mirror" maps n to n-2 (to 0 when n is 1).
+            _rowFold = Vector256.Create(g.Rows > 1 ? g.Rows - 2 : 0);
+            _colFold = Vector256.Create(g.Cols > 1 ? g.Cols - 2 : 0);
+        }
+
+        /// <summary>The taps of pixels [c, c + count) (count at most 8); false for coordinates beyond the int range, inf or NaN (a degenerate matrix), which the scalar rules take (their long taps saturate and overflow there).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Map(int c, int count, out EdgeTaps taps)
+        {
+            var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+            var active = Vector256.LessThan(lanes, Vector256.Create(count));
+            var wc = Avx512F.ConvertToVector512Double(_colBase + ((Vector256.Create(c) + lanes) * _colSign));
+            var y = (_rowPartY + (wc * _m01)) + _m02;
+            var x = (_rowPartX + (wc * _m11)) + _m12;
+            if (!Vector512.LessThanAll(Avx512F.Max(Vector512.Abs(y), Vector512.Abs(x)), Vector512.Create(2147483647.0)))
+            {
+                taps = default;
+                return false;
+            }
+
+            var fy = Vector512.Floor(y);
+            var fx = Vector512.Floor(x);
+            var wy = Avx512F.ConvertToVector256Single(y - fy).ToVector512Unsafe();
+            var wx = Avx512F.ConvertToVector256Single(x - fx).ToVector512Unsafe();
+            var below = Vector512.Create(-1.0);
+            var iy = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Min(Avx512F.Max(fy, below), _aboveRows));
+            var ix = Avx512F.ConvertToVector256Int32WithTruncation(Avx512F.Min(Avx512F.Max(fx, below), _aboveCols));
+            var zero = Vector256<int>.Zero;
+            if (typeof(TMode) == typeof(ConstantMode))
+            {
+                // Outside [0, n-1] on either axis: the pixel is cval (the lanes' taps are set to 0, a safe read).
+                var outsideD = Vector512.LessThan(y, Vector512<double>.Zero) | Vector512.GreaterThan(y, _lastRowD)
+                    | Vector512.LessThan(x, Vector512<double>.Zero) | Vector512.GreaterThan(x, _lastColD);
+                var outside = Avx512F.ConvertToVector256Int32(outsideD.AsInt64());
+                var nextRow = iy + Vector256<int>.One;
+                var nextCol = ix + Vector256<int>.One;
+                taps = new EdgeTaps(
+                    Vector256.AndNot(iy, outside) & active,
+                    Vector256.AndNot(Vector256.ConditionalSelect(Vector256.GreaterThan(nextRow, _lastRow), _rowFold, nextRow), outside) & active,
+                    Vector256.AndNot(ix, outside) & active,
+                    Vector256.AndNot(Vector256.ConditionalSelect(Vector256.GreaterThan(nextCol, _lastCol), _colFold, nextCol), outside) & active,
+                    outside,
+                    active,
+                    wy,
+                    wx);
+            }
+            else
+            {
+                taps = new EdgeTaps(
+                    Vector256.Min(Vector256.Max(iy, zero), _lastRow) & active,
+                    Vector256.Min(Vector256.Max(iy + Vector256<int>.One, zero), _lastRow) & active,
+                    Vector256.Min(Vector256.Max(ix, zero), _lastCol) & active,
+                    Vector256.Min(Vector256.Max(ix + Vector256<int>.One, zero), _lastCol) & active,
+                    zero,
+                    active,
+                    wy,
+                    wx);
+            }
+
+            return true;
         }
     }
 
