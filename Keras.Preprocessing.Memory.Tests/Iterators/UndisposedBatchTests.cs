@@ -15,11 +15,11 @@ public sealed class UndisposedBatchTests
     /// <summary>A 64x64x3 float32 batch of 32 (1.5 MiB), the size most tests here use.</summary>
     private const long BatchBytes = 32L * 64 * 64 * 3 * sizeof(float);
 
-    /// <summary>The pool's slack: undisposed bytes it lets out before asking the collector (8 MiB).</summary>
-    private const long Slack = 8L << 20;
+    /// <summary>The pool's slack for these batches: undisposed bytes it lets out before asking the collector (16 batches, 24 MiB).</summary>
+    private static readonly long Slack = BufferPool.SlackBytes(BatchBytes);
 
     /// <summary>How many whole 64x64 batches fit in the slack.</summary>
-    private const int SlackBuffers = (int)(Slack / BatchBytes);
+    private static readonly int SlackBuffers = (int)(Slack / BatchBytes);
 
     [TestMethod]
     public void DroppedBatchesAreReusedSoMemoryStaysBounded()
@@ -110,22 +110,23 @@ public sealed class UndisposedBatchTests
     public void AfterACollectionTheBatchDroppedLastIsReusedFirst()
     {
         // Its buffer was written last, so it is the likeliest still in cache; the others were written up to a
-        // slack's worth of batches before. Buffers of 4 MiB: the slack is three of them, so the fourth rent collects
+        // slack's worth of batches before. Buffers of 4 MiB: once a slack's worth is dropped, the next rent collects
         // (or finds them returned by finalizers, if another test's collection found them first: the order holds).
         var pool = new BufferPool();
         const int Length = 1 << 20;
+        int slackBuffers = (int)(BufferPool.SlackBytes(Length * sizeof(float)) / (Length * sizeof(float)));
         var dropped = new List<float[]>();
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < slackBuffers; i++)
         {
             dropped.Add(RentAndDrop(pool, Length));
         }
 
         var reused = new[] { pool.Rent(Length), pool.Rent(Length), pool.Rent(Length) };
 
-        Assert.AreEqual(3, pool.Allocations, "the three dropped buffers came back");
-        Assert.AreSame(dropped[2], reused[0], "the buffer handed out last comes back first");
-        Assert.AreSame(dropped[1], reused[1]);
-        Assert.AreSame(dropped[0], reused[2]);
+        Assert.AreEqual(slackBuffers, pool.Allocations, "the dropped buffers came back");
+        Assert.AreSame(dropped[^1], reused[0], "the buffer handed out last comes back first");
+        Assert.AreSame(dropped[^2], reused[1]);
+        Assert.AreSame(dropped[^3], reused[2]);
     }
 
     [TestMethod]

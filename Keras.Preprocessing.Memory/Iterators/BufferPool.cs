@@ -30,12 +30,13 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// collect.
 /// </para>
 /// <para>
-/// What the idiom still costs beyond Dispose (issue 13, 64x64 and 32x32 batches) is mostly cache: a disposed
-/// batch's buffer is rewritten while still in L2, the idiom's rotate through a slack's worth of buffers written
-/// cold (7-9% more CPU per image, as much as disposing each batch 6-21 batches late). The collections cost
-/// 0.1-0.4 ms each however small the heap (the collector's code and data are cold by then): 1-4%. A smaller
-/// slack would keep buffers in cache but collect every batch or two, a larger one costs memory: 8 MiB
-/// balances them within the RSS bound. Renting takes the buffer written last first (see <see cref="Push"/>).
+/// What the idiom still costs beyond Dispose (issue 13, 64x64 and 32x32 batches) is cache and collections: a
+/// disposed batch's buffer is rewritten while still in L2, the idiom's rotate through a slack's worth of buffers
+/// written cold (7-9% more CPU per image, as much as disposing each batch 6-21 batches late); and each collection
+/// costs 0.3-0.5 ms however small the heap (the collector's code and data are cold by then). A smaller slack would
+/// keep buffers in cache but collect every batch or two, a larger one costs memory: the slack holds 16 batches
+/// up to 32 MiB, and at least 8 MiB (small batches, where the RSS bound is measured). Renting takes the buffer
+/// written last first (see <see cref="Push"/>).
 /// </para>
 /// </remarks>
 internal sealed unsafe class BufferPool
@@ -45,10 +46,21 @@ internal sealed unsafe class BufferPool
 
     /// <summary>
     /// Bytes of undisposed batches allowed beyond the live mark before renting asks the collector which are
-    /// dropped. At least <see cref="MinSlackBuffers"/> buffers, so large batches do not collect every time.
+    /// dropped, at least (<see cref="SlackBytes"/>).
     /// </summary>
     private const long Slack = 8L << 20;
 
+    /// <summary>
+    /// Batches the slack holds, up to <see cref="SlackCap"/>: a collection run after a batch's work costs 0.3-0.5 ms
+    /// whatever the heap's size (the collector's code and data are cold by then; 20-40 µs back to back), so it
+    /// should come once per many batches (64x64: a collection per 5 batches cost 5% of the idiom's speed).
+    /// </summary>
+    private const int SlackBatches = 16;
+
+    /// <summary>The most <see cref="SlackBatches"/> may add up to (the slack of small batches stays at <see cref="Slack"/>: the RSS bound).</summary>
+    private const long SlackCap = 32L << 20;
+
+    /// <summary>Large batches: at least this many buffers of slack, so they do not collect every time.</summary>
     private const int MinSlackBuffers = 3;
 
     // Plain collections under one lock: the release action also runs on the finalizer thread, possibly while the
@@ -153,7 +165,13 @@ internal sealed unsafe class BufferPool
         return new NDArray(new ArraySlice<float>(block), new Shape(shape));
     }
 
-    private static long SlackBytes(long bufferBytes) => Math.Max(Slack, MinSlackBuffers * bufferBytes);
+    /// <summary>
+    /// The undisposed bytes a pool of <paramref name="bufferBytes"/> buffers lets out before it collects:
+    /// <see cref="SlackBatches"/> batches up to <see cref="SlackCap"/>, at least <see cref="Slack"/> and
+    /// <see cref="MinSlackBuffers"/> buffers.
+    /// </summary>
+    internal static long SlackBytes(long bufferBytes) =>
+        Math.Max(Math.Max(Slack, Math.Min(SlackBatches * bufferBytes, SlackCap)), MinSlackBuffers * bufferBytes);
 
     private long Unclaimed()
     {
