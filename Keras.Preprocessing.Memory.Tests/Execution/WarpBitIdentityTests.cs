@@ -114,7 +114,7 @@ public sealed class WarpBitIdentityTests
         // Warping the last image of the array: an over-wide read there passes the end of the data.
         var (source, values) = MakeSource(random, 2, g, bytes, specials);
         int checkedImages = 0;
-        for (int trial = 0; trial < 6; trial++)
+        for (int trial = 0; trial < 7; trial++)
         {
             var p = Transform(random, trial, rows, cols);
             var plan = SamplePlan.Create(1, p, rows, cols);
@@ -131,7 +131,11 @@ public sealed class WarpBitIdentityTests
         return checkedImages;
     }
 
-    /// <summary>Trial 0: a zoom-in with no boundary pixel; 1: a zoom-out past the image, no interior; 2: whole-pixel shifts; then random.</summary>
+    /// <summary>
+    /// Trial 0: a zoom-in with no boundary pixel; 1: a zoom-out past the image, no interior; 2: whole-pixel shifts;
+    /// 3: a degenerate zoom (1e9) that puts most of a row's coordinates beyond the int range (the vector runs hand
+    /// those to the scalar rules); then random.
+    /// </summary>
     private static TransformParameters Transform(Random random, int trial, int rows, int cols)
     {
         double Uniform(double a) => ((random.NextDouble() * 2) - 1) * a;
@@ -141,6 +145,7 @@ public sealed class WarpBitIdentityTests
             0 => new TransformParameters(Uniform(3), Uniform(0.5), Uniform(0.5), 0, 0.6, 0.7, flip, random.Next(2) == 1, null, null),
             1 => new TransformParameters(Uniform(40), Uniform(3 * rows), Uniform(3 * cols), Uniform(20), 3 + random.NextDouble(), 3 + random.NextDouble(), flip, false, null, null),
             2 => new TransformParameters(0, random.Next(-rows, rows + 1), random.Next(-cols, cols + 1), 0, 1, 1, flip, random.Next(2) == 1, null, null),
+            3 => new TransformParameters(Uniform(10), 0, 0, 0, 1 + Uniform(0.5), 1e9 * (1 + random.NextDouble()), flip, false, null, null),
             _ => new TransformParameters(
                 random.Next(4) == 0 ? 0 : Uniform(45),
                 Uniform(0.4 * rows),

@@ -131,6 +131,12 @@ internal static unsafe partial class WarpKernels
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
     {
+        if (typeof(TMode) == typeof(NearestMode))
+        {
+            WarpEdgeRunNearestPairedAvx512<TC>(src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
+            return;
+        }
+
         int channels = TC.Resolve(g.Channels);
         int lastWindow = g.Size - 8;
         if (lastWindow < 0)
@@ -155,13 +161,13 @@ internal static unsafe partial class WarpKernels
             : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
         var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         int* at = stackalloc int[16];
-        for (int c = cStart; c < cEnd; c += 8)
+        int c = cStart;
+        for (; c < cEnd; c += 8)
         {
             int count = Math.Min(8, cEnd - c);
             if (!mapper.Map(c, count, out var taps))
             {
-                WarpEdgeRunCore<float, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, c + count, true, spillLimit);
-                continue;
+                break; // the scalar rules for the rest of the run, after the loop
             }
 
             // Windows of lanes past the run (and of constant's outside pixels) start at 0 with no offset: a safe read.
@@ -210,6 +216,136 @@ internal static unsafe partial class WarpKernels
 
                 Avx512F.MaskStore(o + (half * 4 * channels), Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count - (half * 4), 4) * channels)).AsSingle(), v);
             }
+        }
+
+        if (c < cEnd)
+        {
+            WarpEdgeRunCore<float, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, cEnd, true, spillLimit);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WarpEdgeRunPairedAvx512{TC, TMode}"/> for "nearest", with the taps clamped and their offsets formed
+    /// in double lanes (exact: integers below 2^31), where the mapped taps' rules reduce to: both tap rows
+    /// clamped to [0, rows-1] (likewise the columns), so the window starts at the first column, and the right tap is
+    /// the window's second pixel unless both columns were clamped to the same one. Unless a window was moved back
+    /// from the image's end (the last row's last pixels), every pixel's left values are the window's first pixel:
+    /// the picks are the interior's, moved by the right tap's step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WarpEdgeRunNearestPairedAvx512<TC>(float* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, in ExactRow exact, float cval, int r, int cStart, int cEnd, int spillLimit)
+        where TC : struct, IChannelCount
+    {
+        int channels = TC.Resolve(g.Channels);
+        int lastWindow = g.Size - 8;
+        if (lastWindow < 0)
+        {
+            WarpEdgeRunCore<float, TC, NearestMode, LinearSampler>(src, outRow, g, exact, cval, cStart, cEnd, true, spillLimit);
+            return;
+        }
+
+        // ExactRow's terms: input row = (r'·M00 + c'·M01) + M02 with c' = ColFlipBase + c·ColFlipSign, an integer
+        // held exactly in a double and stepped by 8·ColFlipSign.
+        int warpedRow = grid.WarpedRow(r);
+        Vector512<double> rowPartY = Vector512.Create(warpedRow * grid.M00), rowPartX = Vector512.Create(warpedRow * grid.M10);
+        Vector512<double> m01 = Vector512.Create(grid.M01), m11 = Vector512.Create(grid.M11), m02 = Vector512.Create(grid.M02), m12 = Vector512.Create(grid.M12);
+        var lanesD = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        double sign = grid.ColFlipSign;
+        var warpedCol = Vector512.Create(grid.ColFlipBase + (cStart * sign)) + (lanesD * Vector512.Create(sign));
+        var step = Vector512.Create(8 * sign);
+
+        var zero = Vector512<double>.Zero;
+        var one = Vector512<double>.One;
+        Vector512<double> lastRow = Vector512.Create((double)(g.Rows - 1)), lastCol = Vector512.Create((double)(g.Cols - 1));
+        Vector512<double> rowStride = Vector512.Create((double)g.RowStride), pixelStride = Vector512.Create((double)channels);
+        var intRange = Vector512.Create(2147483647.0);
+        var last = Vector256.Create(lastWindow);
+
+        // Pixel k of four owns lanes [k·channels, (k+1)·channels) (3 channels: lanes 12-15 repeat pixel 3); its
+        // window is lanes 8k..8k+7 of the two loads (pixels 0-1, then 2-3).
+        var spread = channels == 3
+            ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
+            : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        var pick = channels == 3
+            ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
+            : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        int* at = stackalloc int[16];
+        int c = cStart;
+        for (; c < cEnd; c += 8, warpedCol += step)
+        {
+            int count = Math.Min(8, cEnd - c);
+            var y = (rowPartY + (warpedCol * m01)) + m02;
+            var x = (rowPartX + (warpedCol * m11)) + m12;
+
+            // Beyond the int range, inf or NaN (a degenerate matrix): the scalar rules, for the rest of the run (a
+            // call inside the loop would make every vector live across it go through the stack).
+            if (!Vector512.LessThanAll(Avx512F.Max(Vector512.Abs(y), Vector512.Abs(x)), intRange))
+            {
+                break;
+            }
+
+            var fy = Vector512.Floor(y);
+            var fx = Vector512.Floor(x);
+            var rowWeight = Avx512F.ConvertToVector256Single(y - fy).ToVector512Unsafe();
+            var colWeight = Avx512F.ConvertToVector256Single(x - fx).ToVector512Unsafe();
+            var row0 = Avx512F.Min(Avx512F.Max(fy, zero), lastRow);
+            var row1 = Avx512F.Min(Avx512F.Max(fy + one, zero), lastRow);
+            var col0 = Avx512F.Min(Avx512F.Max(fx, zero), lastCol);
+            var col1 = Avx512F.Min(Avx512F.Max(fx + one, zero), lastCol);
+
+            // Lanes past the run read the image's first window (their results are not stored).
+            var active = Vector512.LessThan(lanesD, Vector512.Create((double)count));
+            var colPart = col0 * pixelStride;
+            var top = Avx512F.ConvertToVector256Int32WithTruncation(((row0 * rowStride) + colPart) & active);
+            var bottom = Avx512F.ConvertToVector256Int32WithTruncation(((row1 * rowStride) + colPart) & active);
+            var rightStep = Avx512F.ConvertToVector256Int32WithTruncation((col1 - col0) * pixelStride).ToVector512Unsafe();
+            var topStart = Vector256.Min(top, last);
+            var bottomStart = Vector256.Min(bottom, last);
+            topStart.Store(at);
+            bottomStart.Store(at + 8);
+            var topShift = (top - topStart).ToVector512Unsafe();
+            var bottomShift = (bottom - bottomStart).ToVector512Unsafe();
+            bool shifted = !Vector256.EqualsAll(top, topStart) || !Vector256.EqualsAll(bottom, bottomStart);
+            float* o = outRow + (c * channels);
+            for (int half = 0; half < 2 && half * 4 < count; half++)
+            {
+                var lanes = spread + Vector512.Create(half * 4);
+                int* w = at + (half * 4);
+                var top01 = Load8x2(src + w[0], src + w[1]);
+                var top23 = Load8x2(src + w[2], src + w[3]);
+                var bottom01 = Load8x2(src + w[8], src + w[9]);
+                var bottom23 = Load8x2(src + w[10], src + w[11]);
+                var right = Avx512F.PermuteVar16x32(rightStep, lanes);
+                Vector512<float> tl, tr, bl, br;
+                if (!shifted)
+                {
+                    tl = Avx512F.PermuteVar16x32x2(top01, pick, top23);
+                    tr = Avx512F.PermuteVar16x32x2(top01, pick + right, top23);
+                    bl = Avx512F.PermuteVar16x32x2(bottom01, pick, bottom23);
+                    br = Avx512F.PermuteVar16x32x2(bottom01, pick + right, bottom23);
+                }
+                else
+                {
+                    var topPick = pick + Avx512F.PermuteVar16x32(topShift, lanes);
+                    var bottomPick = pick + Avx512F.PermuteVar16x32(bottomShift, lanes);
+                    tl = Avx512F.PermuteVar16x32x2(top01, topPick, top23);
+                    tr = Avx512F.PermuteVar16x32x2(top01, topPick + right, top23);
+                    bl = Avx512F.PermuteVar16x32x2(bottom01, bottomPick, bottom23);
+                    br = Avx512F.PermuteVar16x32x2(bottom01, bottomPick + right, bottom23);
+                }
+
+                var wx = Avx512F.PermuteVar16x32(colWeight, lanes);
+                var upper = tl + (wx * (tr - tl));
+                var lower = bl + (wx * (br - bl));
+                var v = upper + (Avx512F.PermuteVar16x32(rowWeight, lanes) * (lower - upper));
+                Avx512F.MaskStore(o + (half * 4 * channels), Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count - (half * 4), 4) * channels)).AsSingle(), v);
+            }
+        }
+
+        if (c < cEnd)
+        {
+            WarpEdgeRunCore<float, TC, NearestMode, LinearSampler>(src, outRow, g, exact, cval, c, cEnd, true, spillLimit);
         }
     }
 
