@@ -24,9 +24,11 @@ internal static unsafe partial class WarpKernels
     /// integer-valued doubles stepped by 8.0. Interior coordinates are non-negative, so truncation is the floor;
     /// kept as doubles, the tap's element offset <c>⌊y⌋·rs + ⌊x⌋·ps</c> is exact (below 2^31) and the weight
     /// <c>(float)(y - ⌊y⌋)</c> is the scalar loop's, with one conversion to int per pixel instead of three.
+    /// Unless <paramref name="nearEnd"/> (some pixel's bottom taps may lie on the image's last row), no read can
+    /// pass the image's end and the groups skip that check.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, int wideEnd, ref SourcePrefetch prefetch)
+    private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, int wideEnd, bool nearEnd, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
         var cc = Vector512.Create((double)c) + Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
@@ -78,7 +80,7 @@ internal static unsafe partial class WarpKernels
                 offsets = Vector512.ConditionalSelect(Vector512.LessThan(pixelLanes, Vector512.Create((double)count)), offsets, Vector512<double>.Zero);
             }
 
-            if (Vector512.GreaterThanAny(offsets, limit))
+            if (nearEnd && Vector512.GreaterThanAny(offsets, limit))
             {
                 break;
             }

@@ -30,9 +30,13 @@ internal static unsafe partial class WarpKernels
         // Highest element offset of a pixel's top-left tap whose bottom-right 4-lane load stays in the image.
         int lastTopLeft = imageSize - 4 - rs - channels;
         int c = c0;
-        if (wideVectors && Avx512F.IsSupported)
+        if (wideVectors && Avx512F.IsSupported && c < interiorEnd)
         {
-            c = WarpPackedBilinearAvx512(src, outRow, rs, channels, lastTopLeft, y, dy, x, dx, c, interiorEnd, wideEnd, ref prefetch);
+            // Only a pixel whose bottom taps lie on the image's last row can read past its end. The coordinate is
+            // monotone along the row, so the span's ends bound it: rows whose interior stays above skip the check.
+            double highest = Math.Max(y + (c * dy), y + ((interiorEnd - 1) * dy));
+            bool nearEnd = !(highest < (imageSize / rs) - 3);
+            c = WarpPackedBilinearAvx512(src, outRow, rs, channels, lastTopLeft, y, dy, x, dx, c, interiorEnd, wideEnd, nearEnd, ref prefetch);
         }
 
         if (Avx.IsSupported)
