@@ -294,11 +294,19 @@ internal static unsafe partial class WarpKernels
             var col0 = Avx512F.Min(Avx512F.Max(fx, zero), lastCol);
             var col1 = Avx512F.Min(Avx512F.Max(fx + one, zero), lastCol);
 
-            // Lanes past the run read the image's first window (their results are not stored).
-            var active = Vector512.LessThan(lanesD, Vector512.Create((double)count));
             var colPart = col0 * pixelStride;
-            var top = Avx512F.ConvertToVector256Int32WithTruncation(((row0 * rowStride) + colPart) & active);
-            var bottom = Avx512F.ConvertToVector256Int32WithTruncation(((row1 * rowStride) + colPart) & active);
+            var topD = (row0 * rowStride) + colPart;
+            var bottomD = (row1 * rowStride) + colPart;
+            if (count < 8)
+            {
+                // Lanes past the run read the image's first window (their results are not stored).
+                var active = Vector512.LessThan(lanesD, Vector512.Create((double)count));
+                topD &= active;
+                bottomD &= active;
+            }
+
+            var top = Avx512F.ConvertToVector256Int32WithTruncation(topD);
+            var bottom = Avx512F.ConvertToVector256Int32WithTruncation(bottomD);
             var rightStep = Avx512F.ConvertToVector256Int32WithTruncation((col1 - col0) * pixelStride).ToVector512Unsafe();
             var topStart = Vector256.Min(top, last);
             var bottomStart = Vector256.Min(bottom, last);
