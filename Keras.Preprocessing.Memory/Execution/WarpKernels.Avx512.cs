@@ -41,19 +41,12 @@ internal static unsafe partial class WarpKernels
         bool paired = typeof(T) == typeof(float);
         var limit = Vector512.Create((double)(paired ? lastTopLeft + channels - 4 : lastTopLeft));
 
-        // Paired, pixel k of a group of four owns lanes [k·channels, (k+1)·channels): with 3 channels lanes 12-15
-        // repeat pixel 3 and are overwritten by the next group (or masked). 4-lane loads (uint8) put pixel k at lanes
-        // 4k..4k+3, compacted to 3k..3k+2 before the store. These spread per-pixel weights over a pixel's lanes.
-        var spreadLow = channels == 3 && paired
-            ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
-            : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+        // Paired, pixel k of a group of four owns lanes [k·channels, (k+1)·channels); 4-lane loads (uint8) put pixel k
+        // at lanes 4k..4k+3, compacted to 3k..3k+2 before the store. The picks take each pixel's left tap (its first
+        // `channels` values) and right tap (the next `channels`) from its paired load.
+        var spreadLow = PairedSpread(paired ? channels : 4);
         var spreadHigh = spreadLow + Vector512.Create(4);
-
-        // Paired loads: pixel k's 8 values sit at lanes 8k..8k+7 of two 16-lane vectors (pixels 0-1, then 2-3); these
-        // pick each pixel's left tap (its first `channels` values) and right tap (the next `channels`) into its lanes.
-        var pickLeft = channels == 3
-            ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
-            : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+        var pickLeft = PairedPick(channels);
         var pickRight = pickLeft + Vector512.Create(channels);
 
         var compact = Vector512.Create(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 15, 15, 15, 15);
@@ -182,6 +175,25 @@ internal static unsafe partial class WarpKernels
             v.Store(o);
         }
     }
+
+    /// <summary>
+    /// Lane j's pixel in a group of four laid out as the paired paths lay them out: pixel k owns lanes
+    /// [k·channels, (k+1)·channels), and with 3 channels lanes 12-15 repeat pixel 3 (overwritten by the next group,
+    /// or masked). Permuting per-pixel values (weights, offsets) by it spreads them over their pixel's lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> PairedSpread(int channels) => channels == 3
+        ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
+        : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+
+    /// <summary>
+    /// For each lane of <see cref="PairedSpread"/>'s layout, the lane of two paired loads (pixel k's 8 values at lanes
+    /// 8k..8k+7: pixels 0-1 in the first vector, 2-3 in the second) that holds its pixel's first tap and channel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> PairedPick(int channels) => channels == 3
+        ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
+        : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
 
     /// <summary>Eight floats at each of two addresses, as 16 lanes (built from the lower half, no old register value).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

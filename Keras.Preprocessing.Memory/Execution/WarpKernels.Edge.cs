@@ -151,15 +151,8 @@ internal static unsafe partial class WarpKernels
         var pixelStride = Vector256.Create(channels);
         var last = Vector256.Create(lastWindow);
 
-        // Pixel k of four owns lanes [k·channels, (k+1)·channels) (3 channels: lanes 12-15 repeat pixel 3); its
-        // window is lanes 8k..8k+7 of the two loads (pixels 0-1, then 2-3).
-        var spread = channels == 3
-            ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
-            : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-        var pick = channels == 3
-            ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
-            : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-        var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var spread = PairedSpread(channels);
+        var pick = PairedPick(channels);
         int* at = stackalloc int[16];
         int c = cStart;
         for (; c < cEnd; c += 8)
@@ -196,25 +189,21 @@ internal static unsafe partial class WarpKernels
             for (int half = 0; half < 2 && half * 4 < count; half++)
             {
                 var lanes = spread + Vector512.Create(half * 4);
-                int* w = at + (half * 4);
-                var top01 = Load8x2(src + w[0], src + w[1]);
-                var top23 = Load8x2(src + w[2], src + w[3]);
-                var bottom01 = Load8x2(src + w[8], src + w[9]);
-                var bottom23 = Load8x2(src + w[10], src + w[11]);
-                var tl = Avx512F.PermuteVar16x32x2(top01, pick + Avx512F.PermuteVar16x32(topLeft, lanes), top23);
-                var tr = Avx512F.PermuteVar16x32x2(top01, pick + Avx512F.PermuteVar16x32(topRight, lanes), top23);
-                var bl = Avx512F.PermuteVar16x32x2(bottom01, pick + Avx512F.PermuteVar16x32(bottomLeft, lanes), bottom23);
-                var br = Avx512F.PermuteVar16x32x2(bottom01, pick + Avx512F.PermuteVar16x32(bottomRight, lanes), bottom23);
-                var colWeight = Avx512F.PermuteVar16x32(taps.ColWeight, lanes);
-                var upper = tl + (colWeight * (tr - tl));
-                var lower = bl + (colWeight * (br - bl));
-                var v = upper + (Avx512F.PermuteVar16x32(taps.RowWeight, lanes) * (lower - upper));
+                var v = BlendWindows(
+                    src,
+                    at + (half * 4),
+                    pick + Avx512F.PermuteVar16x32(topLeft, lanes),
+                    pick + Avx512F.PermuteVar16x32(topRight, lanes),
+                    pick + Avx512F.PermuteVar16x32(bottomLeft, lanes),
+                    pick + Avx512F.PermuteVar16x32(bottomRight, lanes),
+                    Avx512F.PermuteVar16x32(taps.RowWeight, lanes),
+                    Avx512F.PermuteVar16x32(taps.ColWeight, lanes));
                 if (typeof(TMode) == typeof(ConstantMode))
                 {
                     v = Vector512.ConditionalSelect(Avx512F.PermuteVar16x32(outside, lanes).AsSingle(), fill, v);
                 }
 
-                Avx512F.MaskStore(o + (half * 4 * channels), Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count - (half * 4), 4) * channels)).AsSingle(), v);
+                StorePixels(o + (half * 4 * channels), v, Math.Min(count - (half * 4), 4) * channels);
             }
         }
 
@@ -261,15 +250,8 @@ internal static unsafe partial class WarpKernels
         var intRange = Vector512.Create(2147483647.0);
         var last = Vector256.Create(lastWindow);
 
-        // Pixel k of four owns lanes [k·channels, (k+1)·channels) (3 channels: lanes 12-15 repeat pixel 3); its
-        // window is lanes 8k..8k+7 of the two loads (pixels 0-1, then 2-3).
-        var spread = channels == 3
-            ? Vector512.Create(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3)
-            : Vector512.Create(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-        var pick = channels == 3
-            ? Vector512.Create(0, 1, 2, 8, 9, 10, 16, 17, 18, 24, 25, 26, 24, 25, 26, 24)
-            : Vector512.Create(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-        var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var spread = PairedSpread(channels);
+        var pick = PairedPick(channels);
         int* at = stackalloc int[16];
         int c = cStart;
         for (; c < cEnd; c += 8, warpedCol += step)
@@ -319,35 +301,19 @@ internal static unsafe partial class WarpKernels
             for (int half = 0; half < 2 && half * 4 < count; half++)
             {
                 var lanes = spread + Vector512.Create(half * 4);
-                int* w = at + (half * 4);
-                var top01 = Load8x2(src + w[0], src + w[1]);
-                var top23 = Load8x2(src + w[2], src + w[3]);
-                var bottom01 = Load8x2(src + w[8], src + w[9]);
-                var bottom23 = Load8x2(src + w[10], src + w[11]);
                 var right = Avx512F.PermuteVar16x32(rightStep, lanes);
-                Vector512<float> tl, tr, bl, br;
-                if (!shifted)
-                {
-                    tl = Avx512F.PermuteVar16x32x2(top01, pick, top23);
-                    tr = Avx512F.PermuteVar16x32x2(top01, pick + right, top23);
-                    bl = Avx512F.PermuteVar16x32x2(bottom01, pick, bottom23);
-                    br = Avx512F.PermuteVar16x32x2(bottom01, pick + right, bottom23);
-                }
-                else
-                {
-                    var topPick = pick + Avx512F.PermuteVar16x32(topShift, lanes);
-                    var bottomPick = pick + Avx512F.PermuteVar16x32(bottomShift, lanes);
-                    tl = Avx512F.PermuteVar16x32x2(top01, topPick, top23);
-                    tr = Avx512F.PermuteVar16x32x2(top01, topPick + right, top23);
-                    bl = Avx512F.PermuteVar16x32x2(bottom01, bottomPick, bottom23);
-                    br = Avx512F.PermuteVar16x32x2(bottom01, bottomPick + right, bottom23);
-                }
-
-                var wx = Avx512F.PermuteVar16x32(colWeight, lanes);
-                var upper = tl + (wx * (tr - tl));
-                var lower = bl + (wx * (br - bl));
-                var v = upper + (Avx512F.PermuteVar16x32(rowWeight, lanes) * (lower - upper));
-                Avx512F.MaskStore(o + (half * 4 * channels), Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count - (half * 4), 4) * channels)).AsSingle(), v);
+                var topPick = shifted ? pick + Avx512F.PermuteVar16x32(topShift, lanes) : pick;
+                var bottomPick = shifted ? pick + Avx512F.PermuteVar16x32(bottomShift, lanes) : pick;
+                var v = BlendWindows(
+                    src,
+                    at + (half * 4),
+                    topPick,
+                    topPick + right,
+                    bottomPick,
+                    bottomPick + right,
+                    Avx512F.PermuteVar16x32(rowWeight, lanes),
+                    Avx512F.PermuteVar16x32(colWeight, lanes));
+                StorePixels(o + (half * 4 * channels), v, Math.Min(count - (half * 4), 4) * channels);
             }
         }
 
@@ -356,6 +322,32 @@ internal static unsafe partial class WarpKernels
             WarpEdgeRunCore<float, TC, NearestMode, LinearSampler>(src, outRow, g, exact, cval, c, cEnd, true, spillLimit);
         }
     }
+
+    /// <summary>
+    /// Four pixels' <see cref="Taps.Blend"/> from their paired windows (top tap rows at <paramref name="w"/>[0..3],
+    /// bottom at [8..11]), each tap taken from its window by its pick (see <see cref="PairedPick"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> BlendWindows(
+        float* src, int* w, Vector512<int> topLeft, Vector512<int> topRight, Vector512<int> bottomLeft, Vector512<int> bottomRight, Vector512<float> rowWeight, Vector512<float> colWeight)
+    {
+        var top01 = Load8x2(src + w[0], src + w[1]);
+        var top23 = Load8x2(src + w[2], src + w[3]);
+        var bottom01 = Load8x2(src + w[8], src + w[9]);
+        var bottom23 = Load8x2(src + w[10], src + w[11]);
+        var tl = Avx512F.PermuteVar16x32x2(top01, topLeft, top23);
+        var tr = Avx512F.PermuteVar16x32x2(top01, topRight, top23);
+        var bl = Avx512F.PermuteVar16x32x2(bottom01, bottomLeft, bottom23);
+        var br = Avx512F.PermuteVar16x32x2(bottom01, bottomRight, bottom23);
+        var upper = tl + (colWeight * (tr - tl));
+        var lower = bl + (colWeight * (br - bl));
+        return upper + (rowWeight * (lower - upper));
+    }
+
+    /// <summary>The first <paramref name="lanes"/> lanes of <paramref name="v"/> (a boundary run writes nothing outside itself).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePixels(float* o, Vector512<float> v, int lanes) =>
+        Avx512F.MaskStore(o, Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(lanes)).AsSingle(), v);
 
     /// <summary>Eight boundary pixels' taps as <see cref="EdgeTapMapper{TMode}.Map"/> gives them: tap rows and columns, weights, and the lanes set.</summary>
     private readonly struct EdgeTaps(Vector256<int> row0, Vector256<int> row1, Vector256<int> col0, Vector256<int> col1, Vector256<int> outside, Vector256<int> active, Vector512<float> rowWeight, Vector512<float> colWeight)
