@@ -381,7 +381,7 @@ public sealed partial class ImageDataGenerator
 
         using var batch = single ? x.reshape(Prepend(1, x.shape)) : null;
         var source = ImageArray.Wrap(batch ?? x, Settings.DataFormat);
-        var standardization = CurrentStandardization(source.Geometry);
+        var standardization = CurrentStandardization(source.Geometry, single ? 0 : (int)x.shape[0]);
         if (single || !(samplewise_center || samplewise_std_normalization))
         {
             return Run(source, IdentityPlans(source), standardization, x.shape);
@@ -533,8 +533,12 @@ public sealed partial class ImageDataGenerator
         return new NDArray(Array.ConvertAll(values, v => (double)v), new Shape(shape));
     }
 
-    /// <summary>The standardize steps as of now (Keras reads mean/std at each call), warning once when fit is missing.</summary>
-    internal Standardization CurrentStandardization(ImageGeometry geometry)
+    /// <summary>
+    /// The standardize steps as of now (Keras reads mean/std at each call), warning once when fit is missing.
+    /// <paramref name="batchSize"/> is the length of the rank-4 batch <c>standardize</c> was handed whole (0 when the
+    /// statistics meet one image at a time, as in <c>flow</c>): numpy then broadcasts them over the batch's shape.
+    /// </summary>
+    internal Standardization CurrentStandardization(ImageGeometry geometry, int batchSize = 0)
     {
         float[]? meanValues, stdValues, components;
         long[]? meanShape, stdShape;
@@ -559,8 +563,8 @@ public sealed partial class ImageDataGenerator
             WarnOnce("This ImageDataGenerator specifies `zca_whitening`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
         }
 
-        meanValues = BroadcastStatistic(meanValues, meanShape, geometry, nameof(mean));
-        stdValues = BroadcastStatistic(stdValues, stdShape, geometry, nameof(std));
+        meanValues = BroadcastStatistic(meanValues, meanShape, geometry, batchSize, nameof(mean));
+        stdValues = BroadcastStatistic(stdValues, stdShape, geometry, batchSize, nameof(std));
         return new Standardization
         {
             PreprocessingFunction = preprocessing_function,
@@ -583,10 +587,12 @@ public sealed partial class ImageDataGenerator
 
     /// <summary>
     /// A featurewise statistic as the engines take it, one value per channel or per element of the image, from any
-    /// shape numpy broadcasts against one image in place (Keras's <c>x -= self.mean</c>): at most three axes,
-    /// right-aligned, each 1 or the image's. Anything else throws, as numpy does.
+    /// shape numpy broadcasts in place (Keras's <c>x -= self.mean</c>) against one image, or against the whole batch
+    /// when <paramref name="batchSize"/> &gt; 0 (<c>standardize</c> handed a rank-4 batch: a leading axis of 1, as in
+    /// (1, 1, 1, C), is then accepted). Axes are right-aligned, each 1 or the image's. Anything else throws with
+    /// numpy's words, as Keras does.
     /// </summary>
-    private static float[]? BroadcastStatistic(float[]? values, long[]? shape, ImageGeometry geometry, string name)
+    private static float[]? BroadcastStatistic(float[]? values, long[]? shape, ImageGeometry geometry, int batchSize, string name)
     {
         if (values is null || shape is null)
         {
@@ -594,25 +600,42 @@ public sealed partial class ImageDataGenerator
         }
 
         int[] image = geometry.Shape;
-        var aligned = new long[image.Length];
-
-        // Keras subtracts in place (`x -= self.mean`), which cannot give the image more axes: rank 4 fails even as (1, 1, 1, C).
-        bool broadcasts = shape.Length <= image.Length;
-        for (int axis = 0; axis < image.Length; axis++)
+        long[] target = batchSize > 0 ? [batchSize, .. image.Select(d => (long)d)] : [.. image.Select(d => (long)d)];
+        // numpy first checks that the trailing axes pair up (each 1 or x's), then that the result keeps x's shape.
+        int extra = Math.Max(0, shape.Length - target.Length);
+        var alignedAll = new long[target.Length];
+        bool broadcasts = true;
+        for (int axis = 0; axis < target.Length; axis++)
         {
-            int k = axis - (image.Length - shape.Length);
-            aligned[axis] = k >= 0 && k < shape.Length ? shape[k] : 1;
-            broadcasts &= aligned[axis] == 1 || aligned[axis] == image[axis];
+            int k = axis - (target.Length - shape.Length);
+            alignedAll[axis] = k >= 0 ? shape[k] : 1;
+            broadcasts &= alignedAll[axis] == 1 || alignedAll[axis] == target[axis];
         }
 
         if (!broadcasts)
         {
-            string hint = geometry.IsChannelsFirst != 0 ? $"({geometry.Channels}, 1, 1)" : $"(1, 1, {geometry.Channels})";
+            throw NotBroadcast(name, shape, geometry,
+                $"operands could not be broadcast together with shapes {NumpyShape(target)} {NumpyShape(shape)} {NumpyShape(target)} ");
+        }
+
+        if (extra > 0)
+        {
+            // More axes than x: the in-place subtraction cannot grow x (rank 4 on one image, even (1, 1, 1, C)).
+            long[] grown = [.. shape.Take(extra), .. target];
+            throw NotBroadcast(name, shape, geometry,
+                $"non-broadcastable output operand with shape {NumpyShape(target)} doesn't match the broadcast shape {NumpyShape(grown)}");
+        }
+
+        if (batchSize > 0 && alignedAll[0] != 1)
+        {
+            // numpy accepts one statistic per sample, (N, ...): the engines take one statistic for the whole batch.
             throw new ArgumentException(
-                $"`{name}` of shape {Shapes.Format(shape)} does not broadcast over images of shape {Shapes.Format(image)} " +
-                $"(numpy's rule, as in Keras's `x -= self.{name}`): use one value per channel, shaped {hint}, or the image's shape.",
+                $"`{name}` of shape {Shapes.Format(shape)} holds one value per sample of the batch of {batchSize}: " +
+                "per-sample featurewise statistics are not supported (numpy would broadcast them); standardize each image with its own.",
                 name);
         }
+
+        var aligned = batchSize > 0 ? alignedAll[1..] : alignedAll;
 
         int channelAxis = geometry.IsChannelsFirst != 0 ? 0 : 2;
         if (Enumerable.Range(0, image.Length).All(axis => axis == channelAxis || aligned[axis] == 1))
@@ -645,6 +668,18 @@ public sealed partial class ImageDataGenerator
 
         return full;
     }
+
+    private static ArgumentException NotBroadcast(string name, long[] shape, ImageGeometry geometry, string numpyMessage)
+    {
+        string hint = geometry.IsChannelsFirst != 0 ? $"({geometry.Channels}, 1, 1)" : $"(1, 1, {geometry.Channels})";
+        return new ArgumentException(
+            $"{numpyMessage} (numpy, in Keras's `x -= self.{name}`): `{name}` of shape {Shapes.Format(shape)} does not broadcast over " +
+            $"images of shape {Shapes.Format(geometry.Shape)}: use one value per channel, shaped {hint}, or the image's shape.",
+            name);
+    }
+
+    /// <summary>A shape as numpy prints it in its errors: (3,4,3), (3,).</summary>
+    private static string NumpyShape(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(",", shape)})";
 
     private void SetStatistic(NDArray? value, out NDArray? array, out float[]? values, out long[]? shape)
     {
