@@ -149,17 +149,26 @@ internal static unsafe partial class WarpKernels
         float* src, int* offsets, float* o, int rs, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> pickLeft, Vector512<int> pickRight, bool masked, Vector512<float> store)
     {
         float* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
-        var top01 = Load8x2(p0, p1);
-        var top23 = Load8x2(p2, p3);
-        var bottom01 = Load8x2(p0 + rs, p1 + rs);
-        var bottom23 = Load8x2(p2 + rs, p3 + rs);
-        var topLeft = Avx512F.PermuteVar16x32x2(top01, pickLeft, top23);
-        var topRight = Avx512F.PermuteVar16x32x2(top01, pickRight, top23);
-        var bottomLeft = Avx512F.PermuteVar16x32x2(bottom01, pickLeft, bottom23);
-        var bottomRight = Avx512F.PermuteVar16x32x2(bottom01, pickRight, bottom23);
-        var top = topLeft + (colWeight * (topRight - topLeft));
-        var bottom = bottomLeft + (colWeight * (bottomRight - bottomLeft));
-        StoreLanes(o, top + (rowWeight * (bottom - top)), masked, store);
+        var v = BlendPicked(Load8x2(p0, p1), Load8x2(p2, p3), Load8x2(p0 + rs, p1 + rs), Load8x2(p2 + rs, p3 + rs), pickLeft, pickRight, pickLeft, pickRight, rowWeight, colWeight);
+        StoreLanes(o, v, masked, store);
+    }
+
+    /// <summary>
+    /// Four pixels' <see cref="Taps.Blend"/> from their paired loads (each pixel's 8 values of its top and of its
+    /// bottom tap row), each tap taken from them by its pick (see <see cref="PairedPick"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> BlendPicked(
+        Vector512<float> top01, Vector512<float> top23, Vector512<float> bottom01, Vector512<float> bottom23,
+        Vector512<int> topLeft, Vector512<int> topRight, Vector512<int> bottomLeft, Vector512<int> bottomRight, Vector512<float> rowWeight, Vector512<float> colWeight)
+    {
+        var tl = Avx512F.PermuteVar16x32x2(top01, topLeft, top23);
+        var tr = Avx512F.PermuteVar16x32x2(top01, topRight, top23);
+        var bl = Avx512F.PermuteVar16x32x2(bottom01, bottomLeft, bottom23);
+        var br = Avx512F.PermuteVar16x32x2(bottom01, bottomRight, bottom23);
+        var top = tl + (colWeight * (tr - tl));
+        var bottom = bl + (colWeight * (br - bl));
+        return top + (rowWeight * (bottom - top));
     }
 
     /// <summary>All 16 lanes (a full group), or those set in <paramref name="store"/>.</summary>

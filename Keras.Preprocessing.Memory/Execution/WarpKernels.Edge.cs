@@ -35,8 +35,9 @@ internal static unsafe partial class WarpKernels
     /// <item>constant: a coordinate outside [0, n-1] on either axis makes the pixel cval; inside, only the second tap
     /// can leave the image (at exactly n-1), and "mirror" folds it to n-2 (0 when n is 1).</item>
     /// </list>
-    /// A group whose taps' 4-lane loads would pass the image's end, or whose coordinates are not finite, goes to the
-    /// scalar run. The stores are masked to the run, so nothing outside [cStart, cEnd) is written.
+    /// From a group whose taps' 4-lane loads would pass the image's end, or whose coordinates are not finite, the
+    /// rest of the run goes to the scalar rules. The stores are masked to the run, so nothing outside [cStart, cEnd)
+    /// is written.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WarpEdgeRunAvx512<T, TC, TMode>(T* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, in ExactRow exact, float cval, int r, int cStart, int cEnd, int spillLimit)
@@ -44,9 +45,18 @@ internal static unsafe partial class WarpKernels
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
     {
-        if (typeof(T) == typeof(float))
+        // float32 reads 8-lane windows (an image of fewer than 8 values has none: it takes the 4-lane loads below).
+        if (typeof(T) == typeof(float) && g.Size >= 8)
         {
-            WarpEdgeRunPairedAvx512<TC, TMode>((float*)src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
+            if (typeof(TMode) == typeof(NearestMode))
+            {
+                WarpEdgeRunNearestPairedAvx512<TC>((float*)src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
+            }
+            else
+            {
+                WarpEdgeRunPairedAvx512<TC, TMode>((float*)src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
+            }
+
             return;
         }
 
@@ -65,13 +75,13 @@ internal static unsafe partial class WarpKernels
         // The taps' offsets go through memory (loads are cheaper than lane extracts; see WarpPackedBilinearAvx512).
         int* at = stackalloc int[32];
 
-        for (int c = cStart; c < cEnd; c += 8)
+        int c = cStart;
+        for (; c < cEnd; c += 8)
         {
             int count = Math.Min(8, cEnd - c);
             if (!mapper.Map(c, count, out var taps))
             {
-                WarpEdgeRunCore<T, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, c + count, true, spillLimit);
-                continue;
+                break; // the scalar rules for the rest of the run, after the loop
             }
 
             // Lanes past the run read pixel 0 (their results are not stored).
@@ -81,8 +91,7 @@ internal static unsafe partial class WarpKernels
             var bottomRight = Vector256.BitwiseAnd((taps.Row1 * rowStride) + (taps.Col1 * pixelStride), taps.Active);
             if (Vector256.GreaterThanAny(Vector256.Max(Vector256.Max(topLeft, topRight), Vector256.Max(bottomLeft, bottomRight)), limit))
             {
-                WarpEdgeRunCore<T, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, c + count, true, spillLimit);
-                continue;
+                break; // a load would pass the image's end (its last pixels): likewise
             }
 
             topLeft.Store(at);
@@ -117,34 +126,27 @@ internal static unsafe partial class WarpKernels
                     Vector512.LessThan(laneIndex, Vector512.Create((count - 4) * channels)));
             }
         }
+
+        if (c < cEnd)
+        {
+            WarpEdgeRunCore<T, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, c, cEnd, true, spillLimit);
+        }
     }
 
     /// <summary>
     /// <see cref="WarpEdgeRunAvx512{T, TC, TMode}"/> for float32 with one 8-lane load per pixel and tap row, as the
     /// interior's <see cref="BlendFourPaired"/>: a pixel's two tap columns are the same or neighbours, so one window
     /// of 8 values, starting at the lower of the two and moved back from the image's end when it would pass it,
-    /// holds both; each pixel picks its left and right values at their offsets in its window. An image of fewer than
-    /// 8 values goes to the scalar run.
+    /// holds both; each pixel picks its left and right values at their offsets in its window. The image holds at
+    /// least 8 values.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WarpEdgeRunPairedAvx512<TC, TMode>(float* src, float* outRow, in ImageGeometry g, in SamplingGrid grid, in ExactRow exact, float cval, int r, int cStart, int cEnd, int spillLimit)
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
     {
-        if (typeof(TMode) == typeof(NearestMode))
-        {
-            WarpEdgeRunNearestPairedAvx512<TC>(src, outRow, g, grid, exact, cval, r, cStart, cEnd, spillLimit);
-            return;
-        }
-
         int channels = TC.Resolve(g.Channels);
         int lastWindow = g.Size - 8;
-        if (lastWindow < 0)
-        {
-            WarpEdgeRunCore<float, TC, TMode, LinearSampler>(src, outRow, g, exact, cval, cStart, cEnd, true, spillLimit);
-            return;
-        }
-
         var mapper = new EdgeTapMapper<TMode>(g, grid, r);
         var fill = Vector512.Create(cval);
         var rowStride = Vector256.Create(g.RowStride);
@@ -214,7 +216,7 @@ internal static unsafe partial class WarpKernels
     }
 
     /// <summary>
-    /// <see cref="WarpEdgeRunPairedAvx512{TC, TMode}"/> for "nearest", with the taps clamped and their offsets formed
+    /// <see cref="WarpEdgeRunPairedAvx512{TC, TMode}"/> for "nearest" (the image holds at least 8 values), with the taps clamped and their offsets formed
     /// in double lanes (exact: integers below 2^31), where the mapped taps' rules reduce to: both tap rows
     /// clamped to [0, rows-1] (likewise the columns), so the window starts at the first column, and the right tap is
     /// the window's second pixel unless both columns were clamped to the same one. Unless a window was moved back
@@ -227,11 +229,6 @@ internal static unsafe partial class WarpKernels
     {
         int channels = TC.Resolve(g.Channels);
         int lastWindow = g.Size - 8;
-        if (lastWindow < 0)
-        {
-            WarpEdgeRunCore<float, TC, NearestMode, LinearSampler>(src, outRow, g, exact, cval, cStart, cEnd, true, spillLimit);
-            return;
-        }
 
         // ExactRow's terms: input row = (r'·M00 + c'·M01) + M02 with c' = ColFlipBase + c·ColFlipSign, an integer
         // held exactly in a double and stepped by 8·ColFlipSign.
@@ -325,24 +322,22 @@ internal static unsafe partial class WarpKernels
 
     /// <summary>
     /// Four pixels' <see cref="Taps.Blend"/> from their paired windows (top tap rows at <paramref name="w"/>[0..3],
-    /// bottom at [8..11]), each tap taken from its window by its pick (see <see cref="PairedPick"/>).
+    /// bottom at [8..11]), each tap taken from its window by its pick (see <see cref="BlendPicked"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> BlendWindows(
-        float* src, int* w, Vector512<int> topLeft, Vector512<int> topRight, Vector512<int> bottomLeft, Vector512<int> bottomRight, Vector512<float> rowWeight, Vector512<float> colWeight)
-    {
-        var top01 = Load8x2(src + w[0], src + w[1]);
-        var top23 = Load8x2(src + w[2], src + w[3]);
-        var bottom01 = Load8x2(src + w[8], src + w[9]);
-        var bottom23 = Load8x2(src + w[10], src + w[11]);
-        var tl = Avx512F.PermuteVar16x32x2(top01, topLeft, top23);
-        var tr = Avx512F.PermuteVar16x32x2(top01, topRight, top23);
-        var bl = Avx512F.PermuteVar16x32x2(bottom01, bottomLeft, bottom23);
-        var br = Avx512F.PermuteVar16x32x2(bottom01, bottomRight, bottom23);
-        var upper = tl + (colWeight * (tr - tl));
-        var lower = bl + (colWeight * (br - bl));
-        return upper + (rowWeight * (lower - upper));
-    }
+        float* src, int* w, Vector512<int> topLeft, Vector512<int> topRight, Vector512<int> bottomLeft, Vector512<int> bottomRight, Vector512<float> rowWeight, Vector512<float> colWeight) =>
+        BlendPicked(
+            Load8x2(src + w[0], src + w[1]),
+            Load8x2(src + w[2], src + w[3]),
+            Load8x2(src + w[8], src + w[9]),
+            Load8x2(src + w[10], src + w[11]),
+            topLeft,
+            topRight,
+            bottomLeft,
+            bottomRight,
+            rowWeight,
+            colWeight);
 
     /// <summary>The first <paramref name="lanes"/> lanes of <paramref name="v"/> (a boundary run writes nothing outside itself).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

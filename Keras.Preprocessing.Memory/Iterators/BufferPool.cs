@@ -35,8 +35,7 @@ namespace Keras.Preprocessing.Memory.Iterators;
 /// written cold (7-9% more CPU per image, as much as disposing each batch 6-21 batches late); and each collection
 /// costs 0.3-0.5 ms however small the heap (the collector's code and data are cold by then). A smaller slack would
 /// keep buffers in cache but collect every batch or two, a larger one costs memory: the slack holds 32 batches
-/// up to 32 MiB, and at least 8 MiB. Renting takes the buffer
-/// written last first (see <see cref="Push"/>).
+/// up to 32 MiB, and at least 8 MiB. Renting takes the buffer written last first (see <see cref="Push"/>).
 /// </para>
 /// </remarks>
 internal sealed unsafe class BufferPool
@@ -58,7 +57,7 @@ internal sealed unsafe class BufferPool
     /// </summary>
     private const int SlackBatches = 32;
 
-    /// <summary>The most <see cref="SlackBatches"/> may add up to (the slack of small batches stays at <see cref="Slack"/>: the RSS bound).</summary>
+    /// <summary>The most <see cref="SlackBatches"/> may add up to: beyond it, fewer collections are not worth the memory.</summary>
     private const long SlackCap = 32L << 20;
 
     /// <summary>Large batches: at least this many buffers of slack, so they do not collect every time.</summary>
