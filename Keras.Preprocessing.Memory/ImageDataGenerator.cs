@@ -615,7 +615,7 @@ public sealed partial class ImageDataGenerator
         if (!broadcasts)
         {
             throw NotBroadcast(name, shape, geometry,
-                $"operands could not be broadcast together with shapes {NumpyShape(target)} {NumpyShape(shape)} {NumpyShape(target)} ");
+                $"operands could not be broadcast together with shapes {Shapes.FormatUnspaced(target)} {Shapes.FormatUnspaced(shape)} {Shapes.FormatUnspaced(target)} ");
         }
 
         if (extra > 0)
@@ -623,7 +623,7 @@ public sealed partial class ImageDataGenerator
             // More axes than x: the in-place subtraction cannot grow x (rank 4 on one image, even (1, 1, 1, C)).
             long[] grown = [.. shape.Take(extra), .. target];
             throw NotBroadcast(name, shape, geometry,
-                $"non-broadcastable output operand with shape {NumpyShape(target)} doesn't match the broadcast shape {NumpyShape(grown)}");
+                $"non-broadcastable output operand with shape {Shapes.FormatUnspaced(target)} doesn't match the broadcast shape {Shapes.FormatUnspaced(grown)}");
         }
 
         if (batchSize > 0 && alignedAll[0] != 1)
@@ -677,9 +677,6 @@ public sealed partial class ImageDataGenerator
             $"images of shape {Shapes.Format(geometry.Shape)}: use one value per channel, shaped {hint}, or the image's shape.",
             name);
     }
-
-    /// <summary>A shape as numpy prints it in its errors: (3,4,3), (3,).</summary>
-    private static string NumpyShape(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(",", shape)})";
 
     private void SetStatistic(NDArray? value, out NDArray? array, out float[]? values, out long[]? shape)
     {

@@ -92,6 +92,9 @@ internal static class Shapes
 
     public static string Format(int[] shape) => Format(Array.ConvertAll(shape, v => (long)v));
 
+    /// <summary>A shape as numpy's broadcasting errors print it, without spaces: (3,4,3), (3,).</summary>
+    public static string FormatUnspaced(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(",", shape)})";
+
     /// <summary>A shape as int dimensions; images and batches beyond int range are refused with a clear message.</summary>
     public static int[] ToInt32(long[] shape, string parameterName) => Array.ConvertAll(shape, d => d is >= 0 and <= int.MaxValue
         ? (int)d
