@@ -8,7 +8,7 @@ using NumSharp;
 namespace Keras.Preprocessing.Memory.Tests.Engine;
 
 /// <summary>
-/// The CPU engine's fast paths (vectorized interior, edge runs, row blocks, uint8 specializations) against the
+/// The CPU engine's fast paths (vectorized interior, edge runs, shared chunks of rows, uint8 specializations) against the
 /// single definition of the math: <see cref="Taps.Compute{TMode, TSampler}"/> and <see cref="Taps.Blend"/> for every pixel at
 /// scipy's exact coordinate (<see cref="SamplingGrid.ExactRowAt"/>). Order 0 must agree bit for bit (the same pixel,
 /// ties included). The bilinear interior runs on the incremental form of the grid, a few ulps from the exact
@@ -65,7 +65,7 @@ public sealed class WarpFastPathTests
     [TestMethod]
     public void BatchOfManyImagesMatchesPerImageReference()
     {
-        // A batch large enough for the engine to split work across images and row blocks.
+        // A batch large enough for the engine to split work across images and chunks of rows.
         var random = new Random(42);
         const int count = 24, rows = 150, cols = 140, channels = 3;
         var g = new ImageGeometry(rows, cols, channels, DataFormat.ChannelsLast);

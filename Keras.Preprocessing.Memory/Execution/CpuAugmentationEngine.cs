@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using Keras.Preprocessing.Memory.Augmentations;
 using Keras.Preprocessing.Memory.PixelMath;
@@ -7,15 +8,17 @@ using NumSharp;
 namespace Keras.Preprocessing.Memory.Execution;
 
 /// <summary>
-/// The fused, parallel CPU executor. Pass 1 warps (and flips) each image straight into its batch slot, row block
-/// by row block on all cores, and when nothing needs whole-image statistics it also applies rescale and
-/// featurewise standardization to each row while it is hot in cache. Only images that need their own min/max
-/// (channel shift, brightness), mean/std (samplewise) or a user callback get a second, in-cache pass.
+/// The fused, parallel CPU executor. Pass 1 warps (and flips) each image straight into its batch slot, chunk of
+/// rows by chunk of rows on all cores (<see cref="WorkerTeam"/>, <see cref="RowRanges"/>), and when nothing needs
+/// whole-image statistics it also applies rescale and featurewise standardization to each row while it is hot in
+/// cache. Only images that need their own min/max (channel shift, brightness), mean/std (samplewise) or a user
+/// callback get a second, in-cache pass.
 /// </summary>
 internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
 {
-    // Row blocks of about this many pixels keep both cores busy on small batches of large images.
-    private const int PixelsPerBlock = 16 * 1024;
+    // Chunks of rows of about this many pixels (a 224x224 image is 13 chunks): small enough that a batch ends on all
+    // threads within a few microseconds of each other, large enough that handing them out costs nothing.
+    private const int PixelsPerChunk = 4 * 1024;
 
     // Small images are grouped until a work item has about this many pixels.
     private const int MinPixelsPerItem = 4 * 1024;
@@ -38,6 +41,15 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
     public string Name => "cpu";
 
     public int MaxDegreeOfParallelism => _parallel.MaxDegreeOfParallelism;
+
+    /// <inheritdoc />
+    public void Announce()
+    {
+        if (_parallel.MaxDegreeOfParallelism > 1)
+        {
+            WorkerTeam.Shared.Wake();
+        }
+    }
 
     public void Execute(AugmentationRequest request, float[] output)
     {
@@ -93,15 +105,20 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
         int size = g.Size;
         int pixels = g.Rows * g.Cols;
 
-        // Work items: whole images when there are at least four per worker; else row blocks of large images, so a
-        // few large images still fill every core. Each block starts its source prefetch afresh (a rotated row reads
-        // across ~1/3 of the image's rows at 224x224), so whole images are 10-20% less CPU when there are enough.
-        // Several whole small images per item, so scheduling costs little next to the work (a 32x32 image is a few
-        // microseconds). Orders 2-5 prefilter the whole image first: one work item per image.
-        int blocks = request.InterpolationOrder >= 2 || n >= 4 * _parallel.MaxDegreeOfParallelism ? 1 : Math.Clamp(pixels / PixelsPerBlock, 1, g.Rows);
-        int rowsPerBlock = (g.Rows + blocks - 1) / blocks;
-        int imagesPerItem = blocks == 1 ? Math.Clamp(MinPixelsPerItem / pixels, 1, Math.Max(1, n / (2 * _parallel.MaxDegreeOfParallelism))) : 1;
-        int items = blocks > 1 ? n * blocks : (n + imagesPerItem - 1) / imagesPerItem;
+        // Small images go whole, several to a work item, so scheduling costs little next to the work (a 32x32 image
+        // is a few microseconds); orders 2-5 prefilter the whole image first, so they go whole too. Larger images go
+        // in chunks of rows (RowRanges): a thread takes an image and its chunks top-down, its source prefetch carried
+        // from chunk to chunk (restarted per block of rows, a rotated 224x224 image cost 10-20% more), and threads
+        // left without an image split the ranges still open. So a few large images fill every core, and a batch
+        // ends on all threads within about a chunk.
+        int threads = _parallel.MaxDegreeOfParallelism;
+        int order = request.InterpolationOrder;
+        int chunkRows = order >= 2 || threads == 1 || pixels < 2 * PixelsPerChunk ? g.Rows : Math.Clamp(PixelsPerChunk / g.Cols, 1, g.Rows);
+        int chunks = (g.Rows + chunkRows - 1) / chunkRows;
+        int imagesPerItem = chunks == 1 ? Math.Clamp(MinPixelsPerItem / pixels, 1, Math.Max(1, n / (2 * threads))) : 1;
+        int items = (n + imagesPerItem - 1) / imagesPerItem;
+        var ranges = chunks > 1 ? new RowRanges(n, chunks, spareSlots: 4 * threads * (BitOperations.Log2((uint)chunks) + 2)) : null;
+        int nextItem = 0;
 
         bool batchFusable = !standardization.NeedsWholeImage && !standardization.HasElementwiseFeatures(g.Channels);
         var fusedAffine = batchFusable ? ChannelAffine.For(standardization, g, 0, 1) : null;
@@ -111,24 +128,23 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             anyExtremes |= plan.NeedsExtremes;
         }
 
-        var mins = anyExtremes ? new float[n * blocks] : [];
-        var maxs = anyExtremes ? new float[n * blocks] : [];
+        var mins = anyExtremes ? new float[n * chunks] : [];
+        var maxs = anyExtremes ? new float[n * chunks] : [];
         T* source = (T*)request.Source.Address;
         var mode = request.FillMode;
         float cval = request.Cval;
-        int order = request.InterpolationOrder;
         bool wideVectors = _wideVectors;
         bool extensionsHere = standardization.PrincipalComponents is null; // else after ZCA, in Execute
 
-        void Warp(int s, int block)
+        void Warp(int s, int chunk, SourcePrefetch* prefetch)
         {
-            int r0 = block * rowsPerBlock, r1 = Math.Min(g.Rows, r0 + rowsPerBlock);
+            int r0 = chunk * chunkRows, r1 = Math.Min(g.Rows, r0 + chunkRows);
             ref readonly var plan = ref plans[s];
             float* dst = output + ((long)s * size);
-            WarpKernels.WarpRows(source + ((long)plan.SourceIndex * size), dst, g, plan.Grid, mode, cval, order, r0, r1, wideVectors);
+            WarpKernels.WarpRows(source + ((long)plan.SourceIndex * size), dst, g, plan.Grid, mode, cval, order, r0, r1, wideVectors, prefetch);
             if (plan.NeedsExtremes)
             {
-                FindRowExtremes(dst, g, r0, r1, out mins[(s * blocks) + block], out maxs[(s * blocks) + block]);
+                FindRowExtremes(dst, g, r0, r1, out mins[(s * chunks) + chunk], out maxs[(s * chunks) + chunk]);
             }
             else if (fusedAffine is not null)
             {
@@ -140,25 +156,59 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             }
         }
 
-        Parallel.For(0, items, _parallel, item =>
+        // The chunks of one range, top-down, with one source prefetch from the first to the last.
+        void WarpRange(RowRanges ranges, int slot)
         {
-            if (blocks > 1)
+            int s = ranges.ImageOf(slot);
+            T* src = source + ((long)plans[s].SourceIndex * size);
+            SourcePrefetch prefetch = default;
+            for (bool started = false; ranges.TryTake(slot, out int chunk); started = true)
             {
-                Warp(item / blocks, item % blocks);
-                return;
-            }
-
-            for (int s = item * imagesPerItem, end = Math.Min(n, s + imagesPerItem); s < end; s++)
-            {
-                // Small images: fetch the next one while this one is warped, so its misses overlap work.
-                if (s + 1 < end)
+                if (!started)
                 {
-                    SourcePrefetch.PrefetchSmallImage(source + ((long)plans[s + 1].SourceIndex * size), g);
+                    prefetch = new SourcePrefetch(g, plans[s].Grid, chunk * chunkRows, g.Rows);
+                    prefetch.Start(src);
                 }
 
-                Warp(s, 0);
+                Warp(s, chunk, &prefetch);
             }
-        });
+        }
+
+        // What each thread of the batch runs: items while there are some, then (chunked images) the ranges it can
+        // split off.
+        void Participate(int participant)
+        {
+            for (int item = Interlocked.Increment(ref nextItem) - 1; item < items; item = Interlocked.Increment(ref nextItem) - 1)
+            {
+                if (ranges is not null)
+                {
+                    WarpRange(ranges, item);
+                    continue;
+                }
+
+                for (int s = item * imagesPerItem, end = Math.Min(n, s + imagesPerItem); s < end; s++)
+                {
+                    // Small images: fetch the next one while this one is warped, so its misses overlap work.
+                    if (s + 1 < end)
+                    {
+                        SourcePrefetch.PrefetchSmallImage(source + ((long)plans[s + 1].SourceIndex * size), g);
+                    }
+
+                    Warp(s, 0, null);
+                }
+            }
+
+            while (ranges is not null && ranges.TrySteal(out int slot))
+            {
+                WarpRange(ranges, slot);
+            }
+        }
+
+        // One participation per thread; the pool runs them only when the team has all the batches it takes.
+        if (!WorkerTeam.Shared.TryRun(threads, threads, Participate))
+        {
+            Parallel.For(0, threads, _parallel, Participate);
+        }
 
         if (fusedAffine is not null && !anyExtremes)
         {
@@ -176,7 +226,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             float min = float.PositiveInfinity, max = float.NegativeInfinity;
             if (plan.NeedsExtremes)
             {
-                for (int b = s * blocks, end = b + blocks; b < end; b++)
+                for (int b = s * chunks, end = b + chunks; b < end; b++)
                 {
                     min = Math.Min(min, mins[b]);
                     max = Math.Max(max, maxs[b]);

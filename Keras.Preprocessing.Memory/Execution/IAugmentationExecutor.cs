@@ -10,6 +10,12 @@ internal interface IAugmentationExecutor : IDisposable
     /// <summary>A short name for logs and <c>iterator.device</c> ("cpu", "cuda:0", ...).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Says that a batch follows shortly (its transforms are being drawn): the executor may get ready for it, as the
+    /// CPU engine wakes its sleeping threads. Only a hint: results never depend on it.
+    /// </summary>
+    void Announce();
+
     /// <summary>Fills <paramref name="output"/> (Plans.Length × image size floats) with the augmented batch.</summary>
     void Execute(AugmentationRequest request, float[] output);
 

@@ -23,9 +23,11 @@ internal static unsafe partial class WarpKernels
     /// <c>wideVectors</c> says whether the AVX-512 paths may run where the CPU has them (tests turn them off to
     /// cover the narrower paths, which every other machine takes).
     /// Orders 2-5 go to <see cref="SplineWarp"/>, which prefilters the whole image.
+    /// <c>prefetch</c>, when given, is the source prefetch of a caller that warps an image's rows in several calls
+    /// (chunks, top-down): it carries on from the last call instead of starting afresh (orders 0 and 1 only).
     /// </remarks>
     public static void WarpRows<T>(
-        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, FillMode mode, float cval, int order, int rowStart, int rowEnd, bool wideVectors = true)
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, FillMode mode, float cval, int order, int rowStart, int rowEnd, bool wideVectors = true, SourcePrefetch* prefetch = null)
         where T : unmanaged
     {
         if (order >= 2 && grid.IsPixelAligned == 0)
@@ -35,13 +37,13 @@ internal static unsafe partial class WarpKernels
         }
 
         // A flip-only grid copies whole pixels whatever the order (Keras calls no affine_transform): any sampler does.
-        var rows = new RowsOfMode<T>(src, dst, g, grid, cval, grid.IsPixelAligned != 0 ? 0 : order, rowStart, rowEnd, wideVectors);
+        var rows = new RowsOfMode<T>(src, dst, g, grid, cval, grid.IsPixelAligned != 0 ? 0 : order, rowStart, rowEnd, wideVectors, prefetch);
         BoundaryModes.Dispatch<RowsOfMode<T>, bool>(mode, ref rows);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WarpRows<T, TMode, TSampler>(
-        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors)
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors, SourcePrefetch* prefetch)
         where T : unmanaged
         where TMode : struct, IBoundaryMode
         where TSampler : struct, IPointSampler
@@ -51,40 +53,46 @@ internal static unsafe partial class WarpKernels
             switch (g.Channels)
             {
                 case 1:
-                    WarpRows<T, OneChannel, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, OneChannel, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors, prefetch);
                     return;
                 case 3:
-                    WarpRows<T, ThreeChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, ThreeChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors, prefetch);
                     return;
                 case 4:
-                    WarpRows<T, FourChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+                    WarpRows<T, FourChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors, prefetch);
                     return;
             }
         }
 
-        WarpRows<T, RuntimeChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+        WarpRows<T, RuntimeChannels, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors, prefetch);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WarpRows<T, TC, TMode, TSampler>(
-        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors)
+        T* src, float* dst, in ImageGeometry g, in SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors, SourcePrefetch* prefetch)
         where T : unmanaged
         where TC : struct, IChannelCount
         where TMode : struct, IBoundaryMode
         where TSampler : struct, IPointSampler
     {
-        var prefetch = new SourcePrefetch(g, grid, rowStart, rowEnd);
-        prefetch.Start(src);
+        SourcePrefetch own;
+        if (prefetch is null)
+        {
+            own = new SourcePrefetch(g, grid, rowStart, rowEnd);
+            own.Start(src);
+            prefetch = &own;
+        }
+
         for (int r = rowStart; r < rowEnd; r++)
         {
-            prefetch.Advance(src, r);
+            prefetch->Advance(src, r);
             if (grid.IsPixelAligned != 0)
             {
                 CopyRow<T, TC>(src, dst, g, grid, r);
             }
             else
             {
-                WarpRow<T, TC, TMode, TSampler>(src, dst + ((long)r * g.RowStride), g, grid, cval, r, wideVectors, ref prefetch);
+                WarpRow<T, TC, TMode, TSampler>(src, dst + ((long)r * g.RowStride), g, grid, cval, r, wideVectors, ref *prefetch);
             }
         }
     }
@@ -279,20 +287,20 @@ internal static unsafe partial class WarpKernels
     }
 
     /// <summary>Picks the sampler for the boundary mode <see cref="BoundaryModes.Dispatch{TVisitor, TResult}"/> picks.</summary>
-    private readonly struct RowsOfMode<T>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors)
+    private readonly struct RowsOfMode<T>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int order, int rowStart, int rowEnd, bool wideVectors, SourcePrefetch* prefetch)
         : IBoundaryModeVisitor<bool>
         where T : unmanaged
     {
         public bool Visit<TMode>()
             where TMode : struct, IBoundaryMode
         {
-            var rows = new RowsOfSampler<T, TMode>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+            var rows = new RowsOfSampler<T, TMode>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors, prefetch);
             return Samplers.DispatchPoint<RowsOfSampler<T, TMode>, bool>(order, ref rows);
         }
     }
 
     /// <summary>Runs <see cref="WarpRows{T, TMode, TSampler}"/> specialised for the sampler <see cref="Samplers.DispatchPoint{TVisitor, TResult}"/> picks.</summary>
-    private readonly struct RowsOfSampler<T, TMode>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors)
+    private readonly struct RowsOfSampler<T, TMode>(T* src, float* dst, ImageGeometry g, SamplingGrid grid, float cval, int rowStart, int rowEnd, bool wideVectors, SourcePrefetch* prefetch)
         : IPointSamplerVisitor<bool>
         where T : unmanaged
         where TMode : struct, IBoundaryMode
@@ -300,7 +308,7 @@ internal static unsafe partial class WarpKernels
         public bool Visit<TSampler>()
             where TSampler : struct, IPointSampler
         {
-            WarpRows<T, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors);
+            WarpRows<T, TMode, TSampler>(src, dst, g, grid, cval, rowStart, rowEnd, wideVectors, prefetch);
             return true;
         }
     }

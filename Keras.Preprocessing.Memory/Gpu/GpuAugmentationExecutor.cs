@@ -49,6 +49,10 @@ internal sealed class GpuAugmentationExecutor : IAugmentationExecutor
 
     public string Name => _device.Name;
 
+    /// <inheritdoc />
+    /// <remarks>The device needs no warning; a CPU fallback's threads do.</remarks>
+    public void Announce() => Volatile.Read(ref _fallback)?.Announce();
+
     /// <summary>The ILGPU accelerator the batches live on.</summary>
     public Accelerator Accelerator => _device.Accelerator;
 

@@ -42,6 +42,7 @@ internal sealed class BatchAugmenter : IDisposable
     public AugmentedImages Augment(ImageArray source, ReadOnlySpan<int> sourceIndices, ReadOnlySpan<int> sampleKeys, long seed, long epoch, TransformParameters[]? drawn = null)
     {
         var g = source.Geometry;
+        _executor.Announce(); // the transforms are drawn and the buffer rented while the engine's threads wake
         var request = CreateRequest(source, sourceIndices, sampleKeys, seed, epoch, drawn);
         var rounding = ChooseRounding(request.Standardization);
         var buffer = _generator.Buffers.Rent(g.ElementsFor(request.Plans.Length));
