@@ -111,9 +111,9 @@ public sealed class WorkerTeamTests
     [TestMethod]
     public void WakeIsOnlyAHint()
     {
-        WorkerTeam.Shared.Wake();
+        WorkerTeam.Shared.Wake(2);
         Thread.Sleep(5); // past the wake window: the workers sleep again
-        WorkerTeam.Shared.Wake();
+        WorkerTeam.Shared.Wake(2);
         var counts = new int[10];
         Assert.IsTrue(WorkerTeam.Shared.TryRun(10, 2, i => Interlocked.Increment(ref counts[i])));
         CollectionAssert.AreEqual(Enumerable.Repeat(1, 10).ToArray(), counts);

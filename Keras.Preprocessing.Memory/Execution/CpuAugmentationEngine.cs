@@ -47,7 +47,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
     {
         if (_parallel.MaxDegreeOfParallelism > 1)
         {
-            WorkerTeam.Shared.Wake();
+            WorkerTeam.Shared.Wake(_parallel.MaxDegreeOfParallelism);
         }
     }
 

@@ -56,10 +56,11 @@ internal sealed class WorkerTeam
     public static WorkerTeam Shared => SharedTeam.Value;
 
     /// <summary>
-    /// A hint that a batch follows shortly: sleeping workers get up and poll for it a while, so that they are
-    /// running when it is published. Costs nothing when they are already awake.
+    /// A hint that a batch for up to <paramref name="threads"/> threads (the caller's included) follows shortly:
+    /// that many sleeping workers get up and poll for it a while, so that they are running when it is published.
+    /// Costs nothing when they are already awake.
     /// </summary>
-    public void Wake()
+    public void Wake(int threads)
     {
         if (Volatile.Read(ref _callers) > 0)
         {
@@ -67,9 +68,15 @@ internal sealed class WorkerTeam
         }
 
         Volatile.Write(ref _wakeUntil, Stopwatch.GetTimestamp() + WakeTicks);
-        foreach (var worker in _workers)
+        Rouse(threads - 1);
+    }
+
+    /// <summary>Wakes the first <paramref name="helpers"/> workers (on a many-core machine a small batch needs few).</summary>
+    private void Rouse(int helpers)
+    {
+        for (int i = 0, n = Math.Min(helpers, _workers.Length); i < n; i++)
         {
-            worker.Rouse();
+            _workers[i].Rouse();
         }
     }
 
@@ -114,10 +121,7 @@ internal sealed class WorkerTeam
         }
 
         Interlocked.Increment(ref _generation);
-        foreach (var worker in _workers)
-        {
-            worker.Rouse();
-        }
+        Rouse(job.Helpers);
 
         job.Work();
         job.Close();
@@ -179,6 +183,9 @@ internal sealed class WorkerTeam
         public void Leave() => Interlocked.Decrement(ref _inside);
 
         public bool HasItems => Volatile.Read(ref _next) < items;
+
+        /// <summary>How many workers may join.</summary>
+        public int Helpers => helpers;
 
         /// <summary>Claims and runs items until none is left (or one has failed).</summary>
         public void Work()
