@@ -118,4 +118,37 @@ public sealed class WorkerTeamTests
         Assert.IsTrue(WorkerTeam.Shared.TryRun(10, 2, i => Interlocked.Increment(ref counts[i])));
         CollectionAssert.AreEqual(Enumerable.Repeat(1, 10).ToArray(), counts);
     }
+    [TestMethod]
+    public void ItemsOnWorkersSeeTheCallersAsyncLocals()
+    {
+        // The iterators mark a batch being built with an AsyncLocal (a Dispose from a preprocessing_function is then
+        // deferred): like Parallel.For, the team runs items under the caller's ExecutionContext.
+        var local = new AsyncLocal<int> { Value = 42 };
+        int caller = Environment.CurrentManagedThreadId;
+        bool onWorker = false;
+        for (int attempt = 0; attempt < 50 && !onWorker && Environment.ProcessorCount > 1; attempt++)
+        {
+            var seen = new int[64];
+            var threads = new int[64];
+            Assert.IsTrue(WorkerTeam.Shared.TryRun(64, 2, i =>
+            {
+                Thread.SpinWait(2000);
+                seen[i] = local.Value;
+                threads[i] = Environment.CurrentManagedThreadId;
+            }));
+            CollectionAssert.AreEqual(Enumerable.Repeat(42, 64).ToArray(), seen);
+            onWorker = threads.Any(t => t != caller);
+        }
+
+        Assert.IsTrue(onWorker || Environment.ProcessorCount == 1, "no item ran on a worker in 50 batches");
+    }
+
+    [TestMethod]
+    public void RestIsOnlyAHintToo()
+    {
+        WorkerTeam.Shared.Rest();
+        var counts = new int[10];
+        Assert.IsTrue(WorkerTeam.Shared.TryRun(10, 2, i => Interlocked.Increment(ref counts[i])));
+        CollectionAssert.AreEqual(Enumerable.Repeat(1, 10).ToArray(), counts);
+    }
 }

@@ -74,6 +74,7 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
 
         if (request.Standardization.PrincipalComponents is { } components)
         {
+            WorkerTeam.Shared.Rest(); // the product runs on the thread pool
             ZcaProjection.Apply(output, request.Plans.Length, g.Size, components, _parallel);
 
             // ZCA mixes every element of an image, so the augmentations beyond Keras (last by definition) follow it here.
@@ -81,8 +82,21 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             fixed (float* outPtr = output)
             {
                 float* batch = outPtr;
-                Parallel.For(0, plans.Length, _parallel, s => ApplyExtensions(batch + ((long)s * g.Size), g, plans[s], 0, g.Rows));
+                ForEach(plans.Length, s => ApplyExtensions(batch + ((long)s * g.Size), g, plans[s], 0, g.Rows));
             }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="body"/> for 0 .. <paramref name="count"/> - 1 on this engine's threads: the team's, or the thread
+    /// pool's when the team has all the batches it takes. A user callback's exception comes out as itself (the team)
+    /// or in an AggregateException (the pool), which the iterators unwrap.
+    /// </summary>
+    private void ForEach(int count, Action<int> body)
+    {
+        if (!WorkerTeam.Shared.TryRun(count, _parallel.MaxDegreeOfParallelism, body))
+        {
+            Parallel.For(0, count, _parallel, body);
         }
     }
 
@@ -204,18 +218,15 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
             }
         }
 
-        // One participation per thread; the pool runs them only when the team has all the batches it takes.
-        if (!WorkerTeam.Shared.TryRun(threads, threads, Participate))
-        {
-            Parallel.For(0, threads, _parallel, Participate);
-        }
+        // One participation per thread.
+        ForEach(threads, Participate);
 
         if (fusedAffine is not null && !anyExtremes)
         {
             return; // everything was finished row by row in the first pass
         }
 
-        Parallel.For(0, n, _parallel, s =>
+        ForEach(n, s =>
         {
             ref readonly var plan = ref plans[s];
             if (fusedAffine is not null && !plan.NeedsExtremes)

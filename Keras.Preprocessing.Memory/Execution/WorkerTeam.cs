@@ -36,6 +36,7 @@ internal sealed class WorkerTeam
     private readonly Job?[] _open = new Job?[Slots];
     private long _generation;
     private long _wakeUntil;
+    private long _rests;
 
     // Threads on batches: callers inside TryRun, and workers inside a job. Workers join (and poll) only while these
     // leave a core free: with batches prefetched side by side the callers alone fill the cores, and a worker more
@@ -69,6 +70,16 @@ internal sealed class WorkerTeam
 
         Volatile.Write(ref _wakeUntil, Stopwatch.GetTimestamp() + WakeTicks);
         Rouse(threads - 1);
+    }
+
+    /// <summary>
+    /// Tells polling workers to sleep now: the caller is about to run work of its own on other threads (the thread
+    /// pool), which they would only be time-sliced against.
+    /// </summary>
+    public void Rest()
+    {
+        Volatile.Write(ref _wakeUntil, 0);
+        Interlocked.Increment(ref _rests);
     }
 
     /// <summary>Wakes the first <paramref name="helpers"/> workers (on a many-core machine a small batch needs few).</summary>
@@ -141,7 +152,7 @@ internal sealed class WorkerTeam
             if (Volatile.Read(ref open) is { HasItems: true } job && HasFreeCore && job.TryJoin())
             {
                 Interlocked.Increment(ref _helping);
-                job.Work();
+                job.WorkInCallersContext();
                 Interlocked.Decrement(ref _helping);
                 job.Leave();
                 return true;
@@ -181,6 +192,22 @@ internal sealed class WorkerTeam
         }
 
         public void Leave() => Interlocked.Decrement(ref _inside);
+
+        // The caller's ExecutionContext, as Parallel.For flows it: the items see the caller's AsyncLocal values
+        // (the iterators mark a batch being built with one).
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+
+        /// <summary><see cref="Work"/> on a worker, under the caller's ExecutionContext.</summary>
+        public void WorkInCallersContext()
+        {
+            if (_context is null)
+            {
+                Work();
+                return;
+            }
+
+            ExecutionContext.Run(_context, static job => ((Job)job!).Work(), this);
+        }
 
         public bool HasItems => Volatile.Read(ref _next) < items;
 
@@ -228,7 +255,7 @@ internal sealed class WorkerTeam
         {
             _team = team;
             var thread = new Thread(Run) { IsBackground = true, Name = $"KerasMemory worker {index + 1}" };
-            thread.Start();
+            thread.UnsafeStart(); // no ExecutionContext: not the AsyncLocals of whichever caller first used the team
         }
 
         /// <summary>Wakes the thread if it sleeps (a new job, or <see cref="WorkerTeam.Wake"/>).</summary>
@@ -251,10 +278,11 @@ internal sealed class WorkerTeam
                 }
 
                 long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+                long rests = Volatile.Read(ref _team._rests);
                 while (Volatile.Read(ref _team._generation) == seen)
                 {
                     long now = Stopwatch.GetTimestamp();
-                    if ((now >= deadline && now >= Volatile.Read(ref _team._wakeUntil)) || !_team.HasFreeCore)
+                    if ((now >= deadline && now >= Volatile.Read(ref _team._wakeUntil)) || !_team.HasFreeCore || Volatile.Read(ref _team._rests) != rests)
                     {
                         break;
                     }
