@@ -173,6 +173,10 @@ internal sealed class WorkerTeam
         private int _inside;
         private ExceptionDispatchInfo? _failure;
 
+        // The caller's ExecutionContext, as Parallel.For flows it: the items see the caller's AsyncLocal values
+        // (the iterators mark a batch being built with one).
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+
         /// <summary>Joins unless the job is closed or has its helpers; a joined worker must call <see cref="Leave"/>.</summary>
         public bool TryJoin()
         {
@@ -192,10 +196,6 @@ internal sealed class WorkerTeam
         }
 
         public void Leave() => Interlocked.Decrement(ref _inside);
-
-        // The caller's ExecutionContext, as Parallel.For flows it: the items see the caller's AsyncLocal values
-        // (the iterators mark a batch being built with one).
-        private readonly ExecutionContext? _context = ExecutionContext.Capture();
 
         /// <summary><see cref="Work"/> on a worker, under the caller's ExecutionContext.</summary>
         public void WorkInCallersContext()
