@@ -142,13 +142,4 @@ public sealed class WorkerTeamTests
 
         Assert.IsTrue(onWorker || Environment.ProcessorCount == 1, "no item ran on a worker in 50 batches");
     }
-
-    [TestMethod]
-    public void RestIsOnlyAHintToo()
-    {
-        WorkerTeam.Shared.Rest();
-        var counts = new int[10];
-        Assert.IsTrue(WorkerTeam.Shared.TryRun(10, 2, i => Interlocked.Increment(ref counts[i])));
-        CollectionAssert.AreEqual(Enumerable.Repeat(1, 10).ToArray(), counts);
-    }
 }

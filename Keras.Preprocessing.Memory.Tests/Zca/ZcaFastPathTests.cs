@@ -36,6 +36,33 @@ public sealed class ZcaFastPathTests
     }
 
     [TestMethod]
+    public void BatchProductIsTheSameOnAnyThreadsAndCallers()
+    {
+        // The product's strips run on the engine's worker team: which thread takes which strip, how many threads
+        // (ParallelOptions' -1 means all cores), and other callers on the team at the same time change no bit.
+        const int Count = 29, Size = 300;
+        var random = new Random(31);
+        var components = RandomFloats(random, Size * Size, -0.5f, 0.5f);
+        var batch = RandomFloats(random, Count * Size, 0, 1);
+        float[] Product(ParallelOptions options)
+        {
+            var result = (float[])batch.Clone();
+            ZcaProjection.Apply(result, Count, Size, components, options);
+            return result;
+        }
+
+        var expected = Product(new ParallelOptions { MaxDegreeOfParallelism = 1 });
+        CollectionAssert.AreEqual(expected, Product(Parallel));
+        CollectionAssert.AreEqual(expected, Product(new ParallelOptions()));
+        var concurrent = new float[6][];
+        System.Threading.Tasks.Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 6 }, i => concurrent[i] = Product(Parallel));
+        foreach (var result in concurrent)
+        {
+            CollectionAssert.AreEqual(expected, result);
+        }
+    }
+
+    [TestMethod]
     [DataRow(300, 70)]
     [DataRow(129, 33)]
     [DataRow(7, 96)]

@@ -74,7 +74,6 @@ internal sealed unsafe class CpuAugmentationEngine : IAugmentationExecutor
 
         if (request.Standardization.PrincipalComponents is { } components)
         {
-            WorkerTeam.Shared.Rest(); // the product runs on the thread pool
             ZcaProjection.Apply(output, request.Plans.Length, g.Size, components, _parallel);
 
             // ZCA mixes every element of an image, so the augmentations beyond Keras (last by definition) follow it here.

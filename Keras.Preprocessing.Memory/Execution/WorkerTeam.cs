@@ -36,7 +36,6 @@ internal sealed class WorkerTeam
     private readonly Job?[] _open = new Job?[Slots];
     private long _generation;
     private long _wakeUntil;
-    private long _rests;
 
     // Threads on batches: callers inside TryRun, and workers inside a job. Workers join (and poll) only while these
     // leave a core free: with batches prefetched side by side the callers alone fill the cores, and a worker more
@@ -70,16 +69,6 @@ internal sealed class WorkerTeam
 
         Volatile.Write(ref _wakeUntil, Stopwatch.GetTimestamp() + WakeTicks);
         Rouse(threads - 1);
-    }
-
-    /// <summary>
-    /// Tells polling workers to sleep now: the caller is about to run work of its own on other threads (the thread
-    /// pool), which they would only be time-sliced against.
-    /// </summary>
-    public void Rest()
-    {
-        Volatile.Write(ref _wakeUntil, 0);
-        Interlocked.Increment(ref _rests);
     }
 
     /// <summary>Wakes the first <paramref name="helpers"/> workers (on a many-core machine a small batch needs few).</summary>
@@ -278,11 +267,10 @@ internal sealed class WorkerTeam
                 }
 
                 long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-                long rests = Volatile.Read(ref _team._rests);
                 while (Volatile.Read(ref _team._generation) == seen)
                 {
                     long now = Stopwatch.GetTimestamp();
-                    if ((now >= deadline && now >= Volatile.Read(ref _team._wakeUntil)) || !_team.HasFreeCore || Volatile.Read(ref _team._rests) != rests)
+                    if ((now >= deadline && now >= Volatile.Read(ref _team._wakeUntil)) || !_team.HasFreeCore)
                     {
                         break;
                     }
