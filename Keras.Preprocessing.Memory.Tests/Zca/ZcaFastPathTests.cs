@@ -36,6 +36,44 @@ public sealed class ZcaFastPathTests
     }
 
     [TestMethod]
+    [DataRow(1, 33)]
+    [DataRow(5, 300)]
+    [DataRow(8, 256)]
+    [DataRow(9, 600)]
+    [DataRow(37, 517)]
+    [DataRow(70, 300)]
+    public unsafe void BatchProductIsOneFusedChainPerOutputInStepOrder(int count, int size)
+    {
+        // Whatever the blocking (row tiles, interleaved rows, chunks of the inner dimension carried in a scratch tile,
+        // more tiles than one sweep carries), each output is fma(a[p], b[p, j], sum) for p = 0, 1, ... in order: the
+        // same bits as a scalar chain.
+        var random = new Random((count * 7) + size);
+        var components = RandomFloats(random, size * size, -0.5f, 0.5f);
+        var batch = RandomFloats(random, count * size, -1, 1);
+        var product = new float[count * size];
+        var packed = Gemm.Pack(components, size, size);
+        fixed (float* a = batch)
+        fixed (float* c = product)
+        {
+            Gemm.MultiplyPacked(a, count, size, packed, c, Parallel);
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < size; j++)
+            {
+                float sum = 0;
+                for (int p = 0; p < size; p++)
+                {
+                    sum = MathF.FusedMultiplyAdd(batch[(i * size) + p], components[(p * size) + j], sum);
+                }
+
+                Assert.AreEqual(BitConverter.SingleToInt32Bits(sum), BitConverter.SingleToInt32Bits(product[(i * size) + j]), $"({i}, {j}): {sum} against {product[(i * size) + j]}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void BatchProductIsTheSameOnAnyThreadsAndCallers()
     {
         // The product's strips run on the engine's worker team: which thread takes which strip, how many threads
