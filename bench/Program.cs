@@ -246,11 +246,13 @@ internal static class Harness
             Progress($"{c.Label}: idiom and Dispose() paired");
             int rounds = quick ? QuickPairedRounds : PairedRounds;
             double window = quick ? QuickPairedSeconds : PairedSeconds;
+            var idiomRun = contenders.Single(k => k.Name == Ours).Run;
+            var disposedRun = contenders.Single(k => k.Name == OursDisposed).Run;
             for (int round = 0; round < rounds; round++)
             {
                 int seed = 500 + round;
-                double Idiom() => Rate(Runners.Ours(generator, x, y, c.Batch, seed, 0, minSeconds: window, dispose: false));
-                double Disposed() => Rate(Runners.Ours(generator, x, y, c.Batch, seed, 0, minSeconds: window));
+                double Idiom() => Rate(idiomRun(seed, window));
+                double Disposed() => Rate(disposedRun(seed, window));
                 double idiom, disposed;
                 if (round % 2 == 0)
                 {
@@ -263,7 +265,7 @@ internal static class Harness
                     idiom = Idiom();
                 }
 
-                row.AddPairedRatio(idiom / disposed);
+                row.PairedRatios.Add(idiom / disposed);
             }
         }
 
@@ -515,8 +517,6 @@ internal static class Harness
 
         /// <summary>idiom/disposed of each paired round (see RunCase).</summary>
         public List<double> PairedRatios { get; } = [];
-
-        public void AddPairedRatio(double ratio) => PairedRatios.Add(ratio);
 
         public double PairedRatio => Harness.Median(PairedRatios);
 
