@@ -53,16 +53,69 @@ internal static unsafe partial class WarpKernels
         bool compacted = channels == 3 && !paired;
 
         // The pixels' offsets go through memory: eight loads are cheaper than eight lane extracts, which compete
-        // for the two ports that run the 16-lane arithmetic.
-        int* at = stackalloc int[8];
+        // for the two ports that run the 16-lane arithmetic. Two slots of eight: a group's and the next one's.
+        int* at = stackalloc int[16];
+
+        // The whole groups, a group ahead: each step computes the next group's offsets and weights before it loads
+        // this group's taps, so the loads' addresses are known a group early instead of at the end of a chain of
+        // double arithmetic, a store and eight reloads (which the core could not look far enough ahead to hide).
+        // The same values, rounded the same way, as the loop below. It stops before the first group whose taps could
+        // pass the image's end, which the loop below then stops at.
+        int groups = (wideEnd - c) >> 3;
+        if (groups > 0)
+        {
+            var yy = Coordinates(cc, y0, vdy, out var iy);
+            var xx = Coordinates(cc, x0, vdx, out var ix);
+            var offsets = (iy * rowStride) + (ix * pixelStride);
+            if (!(nearEnd && Vector512.GreaterThanAny(offsets, limit)))
+            {
+                var wy = Weights(yy, iy);
+                var wx = Weights(xx, ix);
+                Avx512F.ConvertToVector256Int32WithTruncation(offsets).Store(at);
+                float* o = outRow + (c * channels);
+                int slot = 0, done = 0;
+                while (true)
+                {
+                    bool more = done + 1 < groups;
+                    Vector512<float> wyNext = default, wxNext = default;
+                    if (more)
+                    {
+                        cc += eight;
+                        yy = Coordinates(cc, y0, vdy, out iy);
+                        xx = Coordinates(cc, x0, vdx, out ix);
+                        offsets = (iy * rowStride) + (ix * pixelStride);
+                        more = !(nearEnd && Vector512.GreaterThanAny(offsets, limit));
+                        wyNext = Weights(yy, iy);
+                        wxNext = Weights(xx, ix);
+                        Avx512F.ConvertToVector256Int32WithTruncation(offsets).Store(at + (slot ^ 8));
+                    }
+
+                    prefetch.Step();
+                    BlendGroup<T>(src, at + slot, o, rs, channels, wy, wx, spreadLow, spreadHigh, pickLeft, pickRight, compact, compacted, false, default, default);
+                    o += 8 * channels;
+                    done++;
+                    if (!more)
+                    {
+                        break;
+                    }
+
+                    slot ^= 8;
+                    wy = wyNext;
+                    wx = wxNext;
+                }
+
+                c += 8 * done;
+                cc = Vector512.Create((double)c) + Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+            }
+        }
+
+        // The rest: the last group under a mask, or none (the whole groups stopped where a tap could pass the end).
         var pixelLanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
         var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         while (c < end)
         {
-            var yy = y0 + (cc * vdy);
-            var xx = x0 + (cc * vdx);
-            var iy = Vector512.Truncate(yy);
-            var ix = Vector512.Truncate(xx);
+            var yy = Coordinates(cc, y0, vdy, out var iy);
+            var xx = Coordinates(cc, x0, vdx, out var ix);
             var offsets = (iy * rowStride) + (ix * pixelStride);
 
             // The last group: lanes past the interior (whose coordinates may lie anywhere) read pixel 0, and are not stored.
@@ -78,8 +131,8 @@ internal static unsafe partial class WarpKernels
                 break;
             }
 
-            var wy = Avx512F.ConvertToVector256Single(yy - iy).ToVector512Unsafe();
-            var wx = Avx512F.ConvertToVector256Single(xx - ix).ToVector512Unsafe();
+            var wy = Weights(yy, iy);
+            var wx = Weights(xx, ix);
             Avx512F.ConvertToVector256Int32WithTruncation(offsets).Store(at);
             prefetch.Step();
             float* o = outRow + (c * channels);
@@ -100,6 +153,20 @@ internal static unsafe partial class WarpKernels
 
         return c;
     }
+
+    /// <summary>Eight pixels' coordinates <c>origin + c·step</c> (the scalar loop's doubles) and their floors (truncations: interior coordinates are non-negative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Coordinates(Vector512<double> cc, Vector512<double> origin, Vector512<double> step, out Vector512<double> floor)
+    {
+        var v = origin + (cc * step);
+        floor = Vector512.Truncate(v);
+        return v;
+    }
+
+    /// <summary>The eight pixels' weights <c>(float)(v - ⌊v⌋)</c>, in the lower 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Weights(Vector512<double> v, Vector512<double> floor) =>
+        Avx512F.ConvertToVector256Single(v - floor).ToVector512Unsafe();
 
     /// <summary>Eight pixels as two <see cref="BlendFour"/>/<see cref="BlendFourPaired"/>: all lanes, or (<paramref name="masked"/>) those set in the store masks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -148,9 +215,17 @@ internal static unsafe partial class WarpKernels
     private static void BlendFourPaired(
         float* src, int* offsets, float* o, int rs, Vector512<float> rowWeight, Vector512<float> colWeight, Vector512<int> pickLeft, Vector512<int> pickRight, bool masked, Vector512<float> store)
     {
-        float* p0 = src + offsets[0], p1 = src + offsets[1], p2 = src + offsets[2], p3 = src + offsets[3];
-        var v = BlendPicked(Load8x2(p0, p1), Load8x2(p2, p3), Load8x2(p0 + rs, p1 + rs), Load8x2(p2 + rs, p3 + rs), pickLeft, pickRight, pickLeft, pickRight, rowWeight, colWeight);
-        StoreLanes(o, v, masked, store);
+        // Two pixels' pointers live at a time: with four (and their bottom rows) the JIT ran out of registers and
+        // spilled them to the stack, in the loop that carries all the warp's work.
+        nint stride = rs;
+        float* p0 = src + offsets[0], p1 = src + offsets[1];
+        var top01 = Load8x2(p0, p1);
+        var bottom01 = Load8x2(p0 + stride, p1 + stride);
+        p0 = src + offsets[2];
+        p1 = src + offsets[3];
+        var top23 = Load8x2(p0, p1);
+        var bottom23 = Load8x2(p0 + stride, p1 + stride);
+        StoreLanes(o, BlendPicked(top01, top23, bottom01, bottom23, pickLeft, pickRight, pickLeft, pickRight, rowWeight, colWeight), masked, store);
     }
 
     /// <summary>
