@@ -31,7 +31,8 @@ internal static unsafe partial class WarpKernels
     private static int WarpPackedBilinearAvx512<T>(T* src, float* outRow, int rs, int channels, int lastTopLeft, double y, double dy, double x, double dx, int c, int end, int wideEnd, bool nearEnd, ref SourcePrefetch prefetch)
         where T : unmanaged
     {
-        var cc = Vector512.Create((double)c) + Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        var pixelLanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        var cc = Vector512.Create((double)c) + pixelLanes;
         var eight = Vector512.Create(8.0);
         Vector512<double> y0 = Vector512.Create(y), x0 = Vector512.Create(x), vdy = Vector512.Create(dy), vdx = Vector512.Create(dx);
         Vector512<double> rowStride = Vector512.Create((double)rs), pixelStride = Vector512.Create((double)channels);
@@ -60,7 +61,7 @@ internal static unsafe partial class WarpKernels
         // this group's taps, so the loads' addresses are known a group early instead of at the end of a chain of
         // double arithmetic, a store and eight reloads (which the core could not look far enough ahead to hide).
         // The same values, rounded the same way, as the loop below. It stops before the first group whose taps could
-        // pass the image's end, which the loop below then stops at.
+        // pass the image's end (nearEnd rows): the caller's narrower loops take the row from there.
         int groups = (wideEnd - c) >> 3;
         if (groups > 0)
         {
@@ -105,48 +106,35 @@ internal static unsafe partial class WarpKernels
                 }
 
                 c += 8 * done;
-                cc = Vector512.Create((double)c) + Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+                cc = Vector512.Create((double)c) + pixelLanes;
             }
         }
 
-        // The rest: the last group under a mask, or none (the whole groups stopped where a tap could pass the end).
-        var pixelLanes = Vector512.Create(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0);
+        // The rest, under a mask: the last group and what it leaves (a pixel at most).
         var laneIndex = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         while (c < end)
         {
-            var yy = Coordinates(cc, y0, vdy, out var iy);
-            var xx = Coordinates(cc, x0, vdx, out var ix);
-            var offsets = (iy * rowStride) + (ix * pixelStride);
-
-            // The last group: lanes past the interior (whose coordinates may lie anywhere) read pixel 0, and are not stored.
-            bool full = c + 8 <= wideEnd;
-            int count = full ? 8 : Math.Min(8, end - c);
-            if (!full)
+            if (c + 8 <= wideEnd)
             {
-                offsets = Vector512.ConditionalSelect(Vector512.LessThan(pixelLanes, Vector512.Create((double)count)), offsets, Vector512<double>.Zero);
+                break; // a whole group: the loop above stopped at it, as its taps could pass the image's end
             }
 
+            var yy = Coordinates(cc, y0, vdy, out var iy);
+            var xx = Coordinates(cc, x0, vdx, out var ix);
+
+            // Lanes past the interior (whose coordinates may lie anywhere) read pixel 0, and are not stored.
+            int count = Math.Min(8, end - c);
+            var offsets = Vector512.ConditionalSelect(Vector512.LessThan(pixelLanes, Vector512.Create((double)count)), (iy * rowStride) + (ix * pixelStride), Vector512<double>.Zero);
             if (nearEnd && Vector512.GreaterThanAny(offsets, limit))
             {
                 break;
             }
 
-            var wy = Weights(yy, iy);
-            var wx = Weights(xx, ix);
             Avx512F.ConvertToVector256Int32WithTruncation(offsets).Store(at);
             prefetch.Step();
-            float* o = outRow + (c * channels);
-            if (full)
-            {
-                BlendGroup<T>(src, at, o, rs, channels, wy, wx, spreadLow, spreadHigh, pickLeft, pickRight, compact, compacted, false, default, default);
-            }
-            else
-            {
-                var storeLow = Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count, 4) * channels)).AsSingle();
-                var storeHigh = Vector512.LessThan(laneIndex, Vector512.Create(Math.Max(count - 4, 0) * channels)).AsSingle();
-                BlendGroup<T>(src, at, o, rs, channels, wy, wx, spreadLow, spreadHigh, pickLeft, pickRight, compact, compacted, true, storeLow, storeHigh);
-            }
-
+            var storeLow = Vector512.LessThan(laneIndex, Vector512.Create(Math.Min(count, 4) * channels)).AsSingle();
+            var storeHigh = Vector512.LessThan(laneIndex, Vector512.Create(Math.Max(count - 4, 0) * channels)).AsSingle();
+            BlendGroup<T>(src, at, outRow + (c * channels), rs, channels, Weights(yy, iy), Weights(xx, ix), spreadLow, spreadHigh, pickLeft, pickRight, compact, compacted, true, storeLow, storeHigh);
             c += count;
             cc += eight;
         }
